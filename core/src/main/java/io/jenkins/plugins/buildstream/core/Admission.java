@@ -1,0 +1,96 @@
+package io.jenkins.plugins.buildstream.core;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Turns one stream request into a running {@link Subscriber} or a clear error: parses the query, checks the resume id
+ * against the build, admits within the limit, sets the headers and goes async. Runs in the request thread.
+ */
+final class Admission {
+    private final StreamHub hub;
+    private final HttpServletRequest req;
+    private final HttpServletResponse rsp;
+
+    Admission(StreamHub hub, HttpServletRequest req, HttpServletResponse rsp) {
+        this.hub = hub;
+        this.req = req;
+        this.rsp = rsp;
+    }
+
+    void build(BuildHandle build, Access access) throws IOException {
+        BuildChannel ch = hub.acquire(build);
+        try {
+            StreamRequest q = StreamRequest.from(req);
+            Position start = Starts.forBuild(ch, q, true);
+            BuildCursor cursor = new BuildCursor(ch, access, q.console(), "", hub.config().maxLineBytes(), start);
+            open(cursor, () -> hub.releaseChannel(ch));
+        } catch (StreamError e) {
+            hub.releaseChannel(ch);
+            error(e);
+        }
+    }
+
+    void job(JobHandle job, Access access) throws IOException {
+        StreamRequest q;
+        try {
+            q = StreamRequest.from(req);
+        } catch (StreamError e) {
+            error(e);
+            return;
+        }
+        JobCursor cursor = new JobCursor(hub, job, hub.acquire(job), access, q.console());
+        try {
+            Starts.forJob(hub, job, q, cursor);
+            open(cursor, cursor::close);
+        } catch (StreamError e) {
+            cursor.close();
+            error(e);
+        }
+    }
+
+    void firehose(Firehose firehose, Access access) throws IOException {
+        try {
+            StreamRequest q = StreamRequest.from(req);
+            open(new FirehoseCursor(firehose, access, Starts.forFirehose(firehose, q.resumeId())), () -> {});
+        } catch (StreamError e) {
+            error(e);
+        }
+    }
+
+    private void open(Cursor cursor, Runnable release) throws IOException, StreamError {
+        if (!hub.admit()) {
+            rsp.setHeader("Retry-After", Integer.toString(hub.config().retryAfterSeconds()));
+            throw new StreamError(503, "too many streams open; retry in " + hub.config().retryAfterSeconds() + " s");
+        }
+        Subscriber s;
+        try {
+            rsp.setStatus(200);
+            rsp.setContentType("text/event-stream;charset=utf-8");
+            rsp.setHeader("Cache-Control", "no-cache");
+            rsp.setHeader("X-Accel-Buffering", "no");
+            AsyncContext ctx = req.startAsync();
+            ctx.setTimeout(0);
+            byte[] retry = SseEncoder.retry(hub.config().retryMillis()).getBytes(StandardCharsets.UTF_8);
+            s = new Subscriber(hub, ctx, cursor, retry, release);
+        } catch (IOException | RuntimeException e) {
+            hub.unadmit();
+            throw e;
+        }
+        hub.register(s);
+        s.start();
+    }
+
+    private void error(StreamError e) throws IOException {
+        rsp.setStatus(e.status);
+        rsp.setHeader("Cache-Control", "no-store");
+        if (e.status == 204) {
+            return;
+        }
+        rsp.setContentType("text/plain;charset=utf-8");
+        rsp.getOutputStream().write((e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+}

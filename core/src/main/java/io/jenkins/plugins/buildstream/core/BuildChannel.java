@@ -1,0 +1,104 @@
+package io.jenkins.plugins.buildstream.core;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The engine's view of one build, shared by all its subscribers: one open log, one journal, and a snapshot of how far
+ * they reach. Cursors read up to the snapshot rather than the live length, so subscribers at the same position
+ * produce the same event and can share its encoded bytes.
+ */
+final class BuildChannel extends Watch {
+    /** How far the build's log and journal reach, taken in one tick. */
+    record Snapshot(long logLength, int journalSize, boolean complete, String problem) {}
+
+    final BuildHandle build;
+    final LogSource log;
+    final ProgressJournal journal;
+    private volatile Snapshot snapshot;
+    private Object identity;
+    private final Map<String, Chunk> recent = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Chunk> e) {
+            return size() > 8;
+        }
+    };
+
+    /** An encoded event and the position after it. */
+    record Chunk(byte[] bytes, Position next, boolean end) {}
+
+    BuildChannel(BuildHandle build) {
+        this.build = build;
+        this.log = build.log();
+        this.journal = build.journal();
+        try {
+            this.identity = log.identity();
+        } catch (IOException e) {
+            this.identity = null;
+        }
+        refresh();
+    }
+
+    Snapshot snapshot() {
+        return snapshot;
+    }
+
+    @Override
+    boolean refresh() {
+        Snapshot s = read();
+        Snapshot old = snapshot;
+        snapshot = s;
+        return !s.equals(old);
+    }
+
+    private Snapshot read() {
+        // Completion first: if the build was complete before we measured, the lengths we read are final.
+        boolean complete = build.isComplete();
+        int journalSize = journal.size();
+        try {
+            long length = log.length();
+            Object id = log.identity();
+            if (identity != null && id != null && !identity.equals(id)) {
+                return new Snapshot(length, journalSize, complete, "log-truncated");
+            }
+            Snapshot old = snapshot;
+            if (old != null && length < old.logLength()) {
+                return new Snapshot(length, journalSize, complete, "log-truncated");
+            }
+            return new Snapshot(length, journalSize, complete, null);
+        } catch (NoSuchFileException e) {
+            return new Snapshot(0, journalSize, complete, "log-deleted");
+        } catch (IOException e) {
+            return new Snapshot(0, journalSize, complete, "log-deleted");
+        }
+    }
+
+    Chunk cached(String key) {
+        synchronized (recent) {
+            return recent.get(key);
+        }
+    }
+
+    void cache(String key, Chunk c) {
+        synchronized (recent) {
+            recent.put(key, c);
+        }
+    }
+
+    @Override
+    void release() {
+        try {
+            log.close();
+        } catch (IOException e) {
+            // nothing left to do with a log we stop reading
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BuildChannel[" + build.key() + ", " + Objects.toString(snapshot) + "]";
+    }
+}

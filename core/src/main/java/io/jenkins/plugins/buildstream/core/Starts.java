@@ -1,0 +1,137 @@
+package io.jenkins.plugins.buildstream.core;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/** Where a stream starts: the resume id checked against what the build really has, or its start, or its tail. */
+final class Starts {
+    private Starts() {}
+
+    /**
+     * The start position of a build stream. {@code endIsNoContent}: a resume at the very end of a complete build is a
+     * 204 for a build stream; a job stream goes on with the next build instead (then null is returned).
+     */
+    static Position forBuild(BuildChannel ch, StreamRequest q, boolean endIsNoContent) throws StreamError {
+        return forBuild(ch, q, q.resumeId() == null ? null : Position.parse(q.resumeId()), endIsNoContent);
+    }
+
+    static Position forBuild(BuildChannel ch, StreamRequest q, Position resume, boolean endIsNoContent)
+            throws StreamError {
+        ch.refresh(); // validate against the live log, not the last tick's snapshot
+        BuildChannel.Snapshot s = ch.snapshot();
+        if ("log-deleted".equals(s.problem())) {
+            throw new StreamError(404, "the log of build " + ch.build.key() + " is gone");
+        }
+        if (resume == null) {
+            return q.console() && q.tail() >= 0 ? new Position(tail(ch, s, q.tail()), 0) : Position.START;
+        }
+        if (resume.offset() > s.logLength()) {
+            throw StreamError.badRequest("event id " + resume + " is past the end of the log of build "
+                    + ch.build.key() + " (" + s.logLength() + " bytes)");
+        }
+        if (resume.count() > s.journalSize()) {
+            throw StreamError.badRequest("event id " + resume + " counts more progress events than build "
+                    + ch.build.key() + " has (" + s.journalSize() + ")");
+        }
+        boolean atEnd = resume.count() == s.journalSize() && (!q.console() || resume.offset() == s.logLength());
+        if (s.complete() && atEnd) {
+            if (endIsNoContent) {
+                throw new StreamError(204, "");
+            }
+            return null;
+        }
+        return resume;
+    }
+
+    /** Positions a job cursor: the build named by the id, or the newest build, or (none yet) the first to come. */
+    static void forJob(StreamHub hub, JobHandle job, StreamRequest q, JobCursor cursor) throws StreamError {
+        if (q.resumeId() == null) {
+            BuildHandle last = job.lastBuild();
+            if (last == null) {
+                cursor.startAfter(0);
+                return;
+            }
+            BuildChannel ch = hub.acquire(last);
+            try {
+                cursor.startAt(last, forBuild(ch, q, null, false));
+            } finally {
+                hub.releaseChannel(ch);
+            }
+            return;
+        }
+        StreamRequest.JobId id = StreamRequest.parseJobId(q.resumeId());
+        BuildHandle b = job.build(id.build());
+        if (b == null) {
+            throw StreamError.badRequest("event id " + Position.printable(q.resumeId()) + " names build "
+                    + id.build() + ", which job " + job.name() + " does not have");
+        }
+        BuildChannel ch = hub.acquire(b);
+        try {
+            Position p = forBuild(ch, q, id.position(), false);
+            if (p == null) {
+                cursor.startAfter(b.number());
+            } else {
+                cursor.startAt(b, p);
+            }
+        } finally {
+            hub.releaseChannel(ch);
+        }
+    }
+
+    /** The firehose sequence number to start at: after the id, or with the next event. */
+    static long forFirehose(Firehose f, String id) throws StreamError {
+        if (id == null) {
+            return f.lastSeq() + 1;
+        }
+        int slash = id.indexOf('/');
+        String digits = slash < 0 ? id : id.substring(0, slash);
+        if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw StreamError.badRequest("malformed firehose event id '" + Position.printable(id)
+                    + "': expected <seq>/<job>#<build>");
+        }
+        long seq = Long.parseLong(digits);
+        if (seq > f.lastSeq()) {
+            throw StreamError.badRequest("firehose event id " + seq + " is past the newest event (" + f.lastSeq()
+                    + ")");
+        }
+        Firehose.Entry e = f.get(seq);
+        if (e != null && !e.id().equals(id)) {
+            throw StreamError.badRequest("firehose event " + seq + " belongs to " + e.id() + ", not to '"
+                    + Position.printable(id) + "'");
+        }
+        return seq + 1;
+    }
+
+    /**
+     * Offset of the first of the last {@code n} complete lines: just after the (n+1)-th line terminator counted back
+     * from the end (CRLF is one terminator; a lone CR at the very end may still become CRLF, so it does not count).
+     */
+    private static long tail(BuildChannel ch, BuildChannel.Snapshot s, int n) throws StreamError {
+        try {
+            ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+            long end = s.logLength();
+            int after = -1; // the byte after the one being looked at; -1 past the end
+            int found = 0;
+            for (long pos = end; pos > 0; ) {
+                int len = (int) Math.min(buf.capacity(), pos);
+                long from = pos - len;
+                buf.clear().limit(len);
+                while (buf.hasRemaining() && ch.log.read(from + buf.position(), buf) >= 0) {
+                    // fill the window
+                }
+                for (int i = len - 1; i >= 0; i--) {
+                    byte b = buf.get(i);
+                    boolean terminator = b == '\n' || (b == '\r' && after != '\n' && after != -1);
+                    if (terminator && ++found == n + 1) {
+                        return from + i + 1;
+                    }
+                    after = b;
+                }
+                pos = from;
+            }
+            return 0;
+        } catch (IOException e) {
+            throw new StreamError(404, "the log of build " + ch.build.key() + " cannot be read");
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package io.jenkins.plugins.buildstream.core;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The streaming engine: serves build, job and firehose streams and records progress events. One per host process.
+ *
+ * <p>Threads: one ticker polls each active build once per coalescing window and sends heartbeats; a small pool of
+ * pump threads (one per core) writes to subscribers. No thread belongs to a subscriber.
+ */
+public final class StreamHub implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(StreamHub.class.getName());
+
+    private volatile HubConfig config;
+    private final Map<String, Watch> watches = new HashMap<>();
+    private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger admitted = new AtomicInteger();
+    private final Firehose firehose;
+    private final ScheduledExecutorService ticker;
+    private final ExecutorService pumps;
+    private ScheduledFuture<?> tick;
+    private volatile boolean closed;
+
+    /** A hub whose firehose lives in memory only. */
+    public StreamHub(HubConfig config) throws IOException {
+        this(config, null);
+    }
+
+    /** A hub that keeps its firehose journal in {@code stateDir} (created if missing) so firehose ids survive. */
+    public StreamHub(HubConfig config, Path stateDir) throws IOException {
+        this.config = config;
+        ProgressJournal store = ProgressJournal.inMemory();
+        if (stateDir != null) {
+            java.nio.file.Files.createDirectories(stateDir);
+            store = ProgressJournal.open(stateDir.resolve("firehose.journal"));
+        }
+        this.firehose = new Firehose(store);
+        this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("build-stream-ticker"));
+        this.pumps = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                daemon("build-stream-pump"));
+        startTicker();
+        ticker.scheduleWithFixedDelay(this::heartbeats, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private synchronized void startTicker() {
+        if (tick != null) {
+            tick.cancel(false);
+        }
+        long period = config.coalesceMillis();
+        tick = ticker.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Applies new limits and timings; open streams keep going under the new values. */
+    public void reconfigure(HubConfig newConfig) {
+        boolean retick = newConfig.coalesceMillis() != config.coalesceMillis();
+        this.config = newConfig;
+        if (retick) {
+            startTicker();
+        }
+    }
+
+    /** The configuration in force. */
+    public HubConfig config() {
+        return config;
+    }
+
+    /**
+     * Records a progress event (a JSON object from {@link ProgressEvents}) for {@code build} at its log's current
+     * length, and publishes it to the firehose. Any thread; never throws, so a listener calling it cannot break a
+     * build.
+     */
+    public void record(BuildHandle build, String json) {
+        try {
+            long offset;
+            try {
+                offset = build.log().length();
+            } catch (IOException e) {
+                offset = 0; // no log yet (queued): the event belongs before any output
+            }
+            build.journal().append(offset, json);
+            firehose.publish(build.job(), build.number(), json);
+            firehose.bump(this);
+            Watch w;
+            synchronized (watches) {
+                w = watches.get("b:" + build.key());
+            }
+            if (w != null) {
+                w.tick(this);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not record a progress event of " + build.key(), e);
+        }
+    }
+
+    /** Serves {@code GET <build-url>stream}: errors answered at once, else the response goes async. */
+    public void serveBuild(HttpServletRequest req, HttpServletResponse rsp, BuildHandle build, Access access)
+            throws IOException {
+        new Admission(this, req, rsp).build(build, access);
+    }
+
+    /** Serves {@code GET <job-url>stream}. */
+    public void serveJob(HttpServletRequest req, HttpServletResponse rsp, JobHandle job, Access access)
+            throws IOException {
+        new Admission(this, req, rsp).job(job, access);
+    }
+
+    /** Serves {@code GET /build-stream/events}. */
+    public void serveFirehose(HttpServletRequest req, HttpServletResponse rsp, Access access) throws IOException {
+        new Admission(this, req, rsp).firehose(firehose, access);
+    }
+
+    /** Number of open streams. */
+    public int subscriberCount() {
+        return subscribers.size();
+    }
+
+    boolean admit() {
+        if (closed) {
+            return false;
+        }
+        if (admitted.incrementAndGet() > config.maxSubscribers()) {
+            admitted.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void register(Subscriber s) {
+        subscribers.add(s);
+    }
+
+    void unregister(Subscriber s) {
+        if (subscribers.remove(s)) {
+            admitted.decrementAndGet();
+        }
+    }
+
+    void unadmit() {
+        admitted.decrementAndGet();
+    }
+
+    BuildChannel acquire(BuildHandle build) {
+        return (BuildChannel) acquire("b:" + build.key(), () -> new BuildChannel(build));
+    }
+
+    JobWatch acquire(JobHandle job) {
+        return (JobWatch) acquire("j:" + job.name(), () -> new JobWatch(job));
+    }
+
+    private Watch acquire(String key, java.util.function.Supplier<Watch> create) {
+        synchronized (watches) {
+            Watch w = watches.get(key);
+            if (w == null) {
+                w = create.get();
+                watches.put(key, w);
+            }
+            w.users++;
+            return w;
+        }
+    }
+
+    void releaseChannel(BuildChannel ch) {
+        release("b:" + ch.build.key(), ch);
+    }
+
+    void releaseWatch(JobWatch w) {
+        release("j:" + w.job.name(), w);
+    }
+
+    private void release(String key, Watch w) {
+        synchronized (watches) {
+            if (--w.users == 0) {
+                watches.remove(key, w);
+                w.release();
+            }
+        }
+    }
+
+    void schedule(Subscriber s) {
+        s.schedule();
+    }
+
+    void execute(Runnable r) {
+        try {
+            pumps.execute(r);
+        } catch (RejectedExecutionException e) {
+            // shutting down: the stream is being closed anyway
+        }
+    }
+
+    private void tick() {
+        List<Watch> active;
+        synchronized (watches) {
+            active = new ArrayList<>(watches.values());
+        }
+        for (Watch w : active) {
+            w.tick(this);
+        }
+    }
+
+    private void heartbeats() {
+        long now = System.nanoTime();
+        long hb = TimeUnit.MILLISECONDS.toNanos(config.heartbeatMillis());
+        long stall = Math.max(hb * 4, TimeUnit.SECONDS.toNanos(60));
+        for (Subscriber s : subscribers) {
+            s.checkIdle(now, hb, stall);
+        }
+    }
+
+    /** Ends every stream with an {@code end} event (reason {@code shutdown}) and stops the threads. */
+    @Override
+    public void close() {
+        closed = true;
+        byte[] bye = Events.end("shutdown");
+        for (Subscriber s : subscribers) {
+            s.finish(bye);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (!subscribers.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (Subscriber s : new ArrayList<>(subscribers)) {
+            s.close();
+        }
+        ticker.shutdownNow();
+        pumps.shutdown();
+    }
+}

@@ -1,0 +1,213 @@
+package io.jenkins.plugins.buildstream.core;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One open stream. It owns no thread and no queue: a pump on the hub's executor writes events produced on demand
+ * from its {@link Cursor} while the servlet output is ready; when the output is not ready the container calls
+ * {@link #onWritePossible()} later, and when there is nothing to send it parks on its cursor's {@link Watch}. So a
+ * slow client holds at most one event in memory and only ever delays itself.
+ */
+final class Subscriber implements WriteListener, AsyncListener {
+    private static final Logger LOG = Logger.getLogger(Subscriber.class.getName());
+    private static final byte[] HEARTBEAT = ":\n\n".getBytes(StandardCharsets.UTF_8);
+
+    private final StreamHub hub;
+    private final AsyncContext ctx;
+    private final ServletOutputStream out;
+    private final Cursor cursor;
+    private final Runnable onClose;
+    private final AtomicInteger requests = new AtomicInteger();
+    private byte[] first;
+    private volatile byte[] finalEvent;
+    private boolean finalSent;
+    private volatile boolean heartbeatDue;
+    private volatile boolean closed;
+    private volatile long lastWrite = System.nanoTime();
+    private volatile long blockedSince;
+    private boolean needFlush;
+    private Watch parkedOn;
+
+    Subscriber(StreamHub hub, AsyncContext ctx, Cursor cursor, byte[] first, Runnable onClose) throws IOException {
+        this.hub = hub;
+        this.ctx = ctx;
+        this.out = ctx.getResponse().getOutputStream();
+        this.cursor = cursor;
+        this.first = first;
+        this.onClose = onClose;
+    }
+
+    /** Container thread, once: from now on the container calls onWritePossible. */
+    void start() {
+        ctx.addListener(this);
+        out.setWriteListener(this);
+    }
+
+    /** Requests a pump run; runs are serialized, and a request during a run causes one more run. */
+    void schedule() {
+        if (requests.getAndIncrement() == 0) {
+            hub.execute(this::run);
+        }
+    }
+
+    private void run() {
+        int seen;
+        do {
+            seen = requests.get();
+            pump();
+        } while (requests.addAndGet(-seen) != 0);
+    }
+
+    private void pump() {
+        if (closed) {
+            return;
+        }
+        try {
+            while (true) {
+                if (!out.isReady()) {
+                    blockedSince = System.nanoTime();
+                    return;
+                }
+                blockedSince = 0;
+                Watch w = cursor.watch();
+                long version = w.version();
+                byte[] b = take();
+                if (b == null) {
+                    if (needFlush) {
+                        needFlush = false;
+                        out.flush();
+                    } else if (cursor.ended() || finalSent) {
+                        close();
+                        return;
+                    } else if (cursor.watch() == w && w.park(this, version)) {
+                        parkedOn = w;
+                        return;
+                    }
+                    continue;
+                }
+                out.write(b);
+                needFlush = true;
+                lastWrite = System.nanoTime();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.FINE, "stream closed", e);
+            close();
+        }
+    }
+
+    private byte[] take() throws IOException {
+        if (first != null) {
+            byte[] b = first;
+            first = null;
+            return b;
+        }
+        if (finalSent) {
+            return null;
+        }
+        byte[] end = finalEvent;
+        if (end != null) {
+            finalSent = true;
+            return end;
+        }
+        byte[] b = cursor.ended() ? null : cursor.next();
+        if (b == null && heartbeatDue) {
+            heartbeatDue = false;
+            return HEARTBEAT;
+        }
+        return b;
+    }
+
+    /** Ticker thread: ask for a heartbeat, and give up on a client that has not read anything for too long. */
+    void checkIdle(long now, long heartbeatNanos, long stallNanos) {
+        long blocked = blockedSince;
+        if (blocked != 0 && now - blocked > stallNanos) {
+            LOG.fine("releasing a stalled subscriber");
+            close();
+            return;
+        }
+        if (now - lastWrite >= heartbeatNanos) {
+            heartbeatDue = true;
+            wake();
+        }
+    }
+
+    /** Ends the stream with a final event (server shutdown). */
+    void finish(byte[] finalEvent) {
+        this.finalEvent = finalEvent;
+        wake();
+    }
+
+    private void wake() {
+        Watch w = parkedOn;
+        if (w != null) {
+            w.unpark(this);
+        }
+        schedule();
+    }
+
+    @Override
+    public void onWritePossible() {
+        blockedSince = 0;
+        schedule();
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        LOG.log(Level.FINE, "stream write failed", t);
+        close();
+    }
+
+    @Override
+    public void onComplete(AsyncEvent event) {
+        close();
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+        close();
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+        close();
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {}
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        Watch w = parkedOn;
+        if (w != null) {
+            w.unpark(this);
+        }
+        try {
+            hub.unregister(this);
+            onClose.run();
+        } finally {
+            try {
+                ctx.complete();
+            } catch (RuntimeException e) {
+                // already completed or the connection is gone: nothing to release
+            }
+        }
+    }
+}

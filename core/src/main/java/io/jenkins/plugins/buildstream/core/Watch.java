@@ -1,0 +1,71 @@
+package io.jenkins.plugins.buildstream.core;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Something subscribers wait on (a build's log and journal, a job's newest build, the firehose). The hub's ticker
+ * polls every active watch once per coalescing window, so the cost of noticing new output is per build, not per
+ * subscriber; when the state changed, the waiting subscribers are woken and read it on their own cursors.
+ */
+abstract class Watch {
+    private final List<Subscriber> waiting = new ArrayList<>();
+    private volatile long version;
+    int users; // guarded by the hub's registry lock
+
+    /** Re-reads the watched state; returns true if it changed. Called on the ticker thread only. */
+    abstract boolean refresh();
+
+    /** Releases what the watch holds open. */
+    abstract void release();
+
+    long version() {
+        return version;
+    }
+
+    /** Ticker thread: refresh, and on change wake everyone waiting. */
+    final void tick(StreamHub hub) {
+        boolean changed;
+        try {
+            changed = refresh();
+        } catch (RuntimeException e) {
+            changed = true; // let the cursors see and report the trouble themselves
+        }
+        if (changed) {
+            bump(hub);
+        }
+    }
+
+    final void bump(StreamHub hub) {
+        List<Subscriber> wake;
+        synchronized (this) {
+            version++;
+            if (waiting.isEmpty()) {
+                return;
+            }
+            wake = new ArrayList<>(waiting);
+            waiting.clear();
+        }
+        for (Subscriber s : wake) {
+            hub.schedule(s);
+        }
+    }
+
+    /**
+     * Parks a subscriber until the next change. {@code seen} is the version it read before looking for data; if the
+     * state moved on since, it must look again at once, or a change between its look and its parking would be lost.
+     */
+    final boolean park(Subscriber s, long seen) {
+        synchronized (this) {
+            if (version != seen) {
+                return false;
+            }
+            waiting.add(s);
+            return true;
+        }
+    }
+
+    final synchronized void unpark(Subscriber s) {
+        waiting.remove(s);
+    }
+}

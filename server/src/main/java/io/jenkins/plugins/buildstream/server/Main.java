@@ -1,0 +1,39 @@
+package io.jenkins.plugins.buildstream.server;
+
+/** Command-line entry: starts the server and, unless {@code --no-demo}, a build of the bundled demo job. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        ServerOptions options;
+        try {
+            options = ServerOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("build-stream-server: " + e.getMessage());
+            System.err.print(ServerOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        StandaloneServer server = StandaloneServer.start(args);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (Exception e) {
+                // exiting anyway
+            }
+        }, "build-stream-shutdown"));
+        String base = server.baseUrl();
+        System.out.println("Build Stream listening on " + base + " (data in " + options.data().toAbsolutePath()
+                + ")");
+        System.out.println("BUILD_STREAM_PORT=" + server.port());
+        if (options.demo()) {
+            String url = server.startBuild("demo");
+            String full = base + url.substring(1);
+            System.out.println("Demo build started: " + full);
+            System.out.println("Watch it live in a terminal:");
+            System.out.println("  curl -N " + full + "stream");
+        }
+        System.out.flush();
+        Thread.currentThread().join();
+    }
+}

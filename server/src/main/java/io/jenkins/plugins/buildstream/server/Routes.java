@@ -1,0 +1,115 @@
+package io.jenkins.plugins.buildstream.server;
+
+import io.jenkins.plugins.buildstream.core.Access;
+import io.jenkins.plugins.buildstream.core.StreamHub;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The standalone server's URL space, laid out like Jenkins so the same relative paths work on both:
+ * {@code /job/<name>/}, {@code /job/<name>/stream}, {@code /job/<name>/build} (POST), {@code /job/<name>/<n>/},
+ * {@code /job/<name>/<n>/stream}, {@code /job/<name>/<n>/consoleText}, {@code /build-stream/events}, and the panel's
+ * assets under {@code /build-stream/assets/}.
+ */
+final class Routes extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    private final transient BuildService builds;
+    private final transient StreamHub hub;
+    private final transient Pages pages;
+
+    Routes(BuildService builds, StreamHub hub) {
+        this.builds = builds;
+        this.hub = hub;
+        this.pages = new Pages(builds);
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse rsp) throws IOException {
+        String path = req.getRequestURI();
+        String[] seg = path.split("/", -1);
+        if (path.equals("/")) {
+            pages.home(rsp);
+        } else if (path.equals("/build-stream/events")) {
+            hub.serveFirehose(req, rsp, Access.ALL);
+        } else if (path.startsWith("/build-stream/assets/")) {
+            Assets.serve(path.substring("/build-stream/assets/".length()), rsp);
+        } else if (seg.length >= 4 && seg[1].equals("job")) {
+            job(req, rsp, seg);
+        } else {
+            notFound(rsp, "no such page: " + printable(path));
+        }
+    }
+
+    private void job(HttpServletRequest req, HttpServletResponse rsp, String[] seg) throws IOException {
+        ServerJob job = builds.job(seg[2]);
+        if (job == null) {
+            notFound(rsp, "no such job: " + printable(seg[2]));
+            return;
+        }
+        if (seg.length == 4 && seg[3].isEmpty()) {
+            pages.job(job, rsp);
+        } else if (seg.length == 4 && seg[3].equals("stream")) {
+            hub.serveJob(req, rsp, job, Access.ALL);
+        } else if (seg.length == 5 && seg[3].matches("[1-9][0-9]{0,8}")) {
+            ServerBuild b = job.build(Integer.parseInt(seg[3]));
+            if (b == null) {
+                notFound(rsp, "no such build: " + job.name() + " #" + seg[3]);
+            } else {
+                build(req, rsp, b, seg[4]);
+            }
+        } else {
+            notFound(rsp, "no such page under job " + job.name());
+        }
+    }
+
+    private void build(HttpServletRequest req, HttpServletResponse rsp, ServerBuild b, String action)
+            throws IOException {
+        switch (action) {
+            case "" -> pages.build(b, rsp);
+            case "stream" -> hub.serveBuild(req, rsp, b, Access.ALL);
+            case "consoleText" -> ConsoleTextEndpoint.serve(b, rsp);
+            case "logText" -> ConsoleTextEndpoint.progressive(b, req, rsp);
+            default -> notFound(rsp, "no such page under build " + b.key());
+        }
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse rsp) throws IOException {
+        String[] seg = req.getRequestURI().split("/", -1);
+        if (seg.length == 4 && seg[1].equals("job") && seg[3].equals("build")) {
+            ServerJob job = builds.job(seg[2]);
+            if (job == null) {
+                notFound(rsp, "no such job: " + printable(seg[2]));
+                return;
+            }
+            ServerBuild b = builds.start(job);
+            rsp.setStatus(201);
+            rsp.setHeader("Location", b.url());
+            text(rsp, b.url());
+        } else {
+            rsp.setStatus(405);
+            rsp.setHeader("Allow", "GET");
+            text(rsp, "method not allowed here");
+        }
+    }
+
+    static void notFound(HttpServletResponse rsp, String message) throws IOException {
+        rsp.setStatus(404);
+        text(rsp, message);
+    }
+
+    static void text(HttpServletResponse rsp, String message) throws IOException {
+        rsp.setContentType("text/plain;charset=utf-8");
+        rsp.setHeader("Cache-Control", "no-store");
+        rsp.getOutputStream().write((message + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String printable(String s) {
+        String t = s.length() > 80 ? s.substring(0, 80) + "…" : s;
+        return t.replaceAll("[\\p{Cntrl}]", "?");
+    }
+}

@@ -1,0 +1,81 @@
+package io.jenkins.plugins.buildstream.server;
+
+import io.jenkins.plugins.buildstream.core.HubConfig;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Command-line options of the standalone server. */
+record ServerOptions(String host, int port, Path data, boolean demo, String token, List<String> corsOrigins,
+                     HubConfig hub) {
+    static final String USAGE = """
+            usage: build-stream-server [options]
+              --host ADDR            address to bind (default 127.0.0.1; any other needs --token)
+              --port N               port (default 8080; 0 picks a free one)
+              --data DIR             data directory (default ./build-stream-data)
+              --no-demo              do not start a demo build
+              --token T              access token required on every request (or env BUILD_STREAM_TOKEN)
+              --cors-origin ORIGIN   allow this origin cross-site (repeatable; CORS is off by default)
+              --heartbeat-seconds N  comment heartbeat interval (default 15)
+              --coalesce-ms N        console coalescing window (default 50)
+              --max-subscribers N    open streams before 503 (default 10000)
+            """;
+
+    static ServerOptions parse(String[] args) {
+        String host = "127.0.0.1";
+        int port = 8080;
+        Path data = Path.of("build-stream-data");
+        boolean demo = true;
+        String token = System.getenv("BUILD_STREAM_TOKEN");
+        List<String> cors = new ArrayList<>();
+        HubConfig hub = HubConfig.defaults();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--host" -> host = value(args, ++i, a);
+                case "--port" -> port = number(args, ++i, a);
+                case "--data" -> data = Path.of(value(args, ++i, a));
+                case "--no-demo" -> demo = false;
+                case "--token" -> token = value(args, ++i, a);
+                case "--cors-origin" -> cors.add(value(args, ++i, a));
+                case "--heartbeat-seconds" -> hub = hub.withHeartbeatMillis(number(args, ++i, a) * 1000L);
+                case "--coalesce-ms" -> hub = hub.withCoalesceMillis(number(args, ++i, a));
+                case "--max-subscribers" -> hub = hub.withMaxSubscribers(number(args, ++i, a));
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        if (token != null && token.isBlank()) {
+            token = null;
+        }
+        if (token == null && !isLoopback(host)) {
+            throw new IllegalArgumentException("binding to " + host + " exposes builds beyond this machine: "
+                    + "give an access token with --token or BUILD_STREAM_TOKEN");
+        }
+        return new ServerOptions(host, port, data, demo, token, List.copyOf(cors), hub);
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("unknown host " + host);
+        }
+    }
+
+    private static String value(String[] args, int i, String opt) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(opt + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int number(String[] args, int i, String opt) {
+        try {
+            return Integer.parseInt(value(args, i, opt));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(opt + " needs a number");
+        }
+    }
+}

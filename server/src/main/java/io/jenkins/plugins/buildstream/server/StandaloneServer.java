@@ -1,0 +1,83 @@
+package io.jenkins.plugins.buildstream.server;
+
+import io.jenkins.plugins.buildstream.core.StreamHub;
+import jakarta.servlet.DispatcherType;
+import java.io.IOException;
+import java.util.EnumSet;
+import org.eclipse.jetty.ee9.servlet.FilterHolder;
+import org.eclipse.jetty.ee9.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee9.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/** The standalone server: Jetty 12 (ee9, as in Jenkins), the stream hub, and the build service. */
+public final class StandaloneServer implements AutoCloseable {
+    private final Server jetty;
+    private final ServerConnector connector;
+    private final StreamHub hub;
+    private final BuildService builds;
+
+    private StandaloneServer(ServerOptions o) throws IOException {
+        hub = new StreamHub(o.hub(), o.data().resolve("build-stream"));
+        builds = new BuildService(o.data(), hub);
+        jetty = new Server();
+        connector = new ServerConnector(jetty);
+        connector.setHost(o.host());
+        connector.setPort(o.port());
+        connector.setIdleTimeout(30_000); // as Winstone's default: heartbeats must keep streams alive under it
+        jetty.addConnector(connector);
+        ServletContextHandler ctx = new ServletContextHandler();
+        ctx.setContextPath("/");
+        FilterHolder guard = new FilterHolder(new Exposure(o.token(), o.corsOrigins()));
+        guard.setAsyncSupported(true);
+        ctx.addFilter(guard, "/*", EnumSet.of(DispatcherType.REQUEST));
+        ServletHolder routes = new ServletHolder(new Routes(builds, hub));
+        routes.setAsyncSupported(true);
+        ctx.addServlet(routes, "/*");
+        jetty.setHandler(ctx);
+    }
+
+    /** Starts a server with these command-line options. */
+    public static StandaloneServer start(String... args) throws Exception {
+        StandaloneServer s = new StandaloneServer(ServerOptions.parse(args));
+        s.jetty.start();
+        return s;
+    }
+
+    /** The port it listens on. */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** Base URL, ending in {@code /}. */
+    public String baseUrl() {
+        String host = connector.getHost();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/";
+    }
+
+    /** Starts a build of {@code job}; returns its URL relative to the root. */
+    public String startBuild(String job) throws IOException {
+        ServerJob j = builds.job(job);
+        if (j == null) {
+            throw new IllegalArgumentException("no such job " + job);
+        }
+        return builds.start(j).url();
+    }
+
+    /** Defines (or redefines) a job from its definition text. */
+    public void defineJob(String name, String spec) throws IOException {
+        builds.define(name, spec);
+    }
+
+    /** The engine, for tests and benchmarks that look at subscriber counts. */
+    public StreamHub hub() {
+        return hub;
+    }
+
+    @Override
+    public void close() throws Exception {
+        hub.close();
+        builds.close();
+        jetty.stop();
+    }
+}
