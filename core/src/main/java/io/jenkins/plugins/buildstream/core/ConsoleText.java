@@ -3,8 +3,6 @@ package io.jenkins.plugins.buildstream.core;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -28,14 +26,16 @@ import java.util.Objects;
  */
 public final class ConsoleText {
 
-    private static final byte ESC = 0x1B;
+    static final byte ESC = 0x1B;
     private static final byte[] PREAMBLE = {ESC, '[', '8', 'm', 'h', 'a', ':'};
     private static final byte[] POSTAMBLE = {ESC, '[', '0', 'm'};
     private static final String PREAMBLE_TEXT = "\u001B[8mha:";
     private static final String POSTAMBLE_TEXT = "\u001B[0m";
     /** UTF-8 of U+2400, written in place of NUL. */
-    private static final byte[] NUL_SYMBOL = {(byte) 0xE2, (byte) 0x90, (byte) 0x80};
+    static final byte[] NUL_SYMBOL = {(byte) 0xE2, (byte) 0x90, (byte) 0x80};
     private static final boolean[] BASE64 = new boolean[256];
+    private static final int NOT_A_NOTE = -1;
+    static final int UNDECIDED = -2;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     static {
@@ -92,7 +92,7 @@ public final class ConsoleText {
         if (maxLineBytes < 4) {
             throw new IllegalArgumentException("maxLineBytes must be at least 4: " + maxLineBytes);
         }
-        return new Decoder(buf, off + len, eof, maxLineBytes).run(off);
+        return new ConsoleDecoder(buf, off + len, eof, maxLineBytes).run(off);
     }
 
     /** Removes complete ConsoleNotes from one line of text; other text, escapes included, is kept. */
@@ -120,19 +120,32 @@ public final class ConsoleText {
     }
 
     /**
-     * End of the complete note whose preamble starts at {@code i}, or -1 if there is none. Limited to
-     * {@code end}: a note cut by the end of the buffer is not (yet) a note.
+     * End of the complete note whose preamble starts at {@code i}; {@link #NOT_A_NOTE} if there is none, or
+     * {@link #UNDECIDED} if it still looks like a note when the buffer ends (more bytes may complete it).
      */
     static int noteEnd(byte[] buf, int i, int end) {
-        if (end - i < PREAMBLE.length + POSTAMBLE.length || !startsWith(buf, i, PREAMBLE)) {
-            return -1;
+        int p = i;
+        for (byte expected : PREAMBLE) {
+            if (p == end) {
+                return UNDECIDED;
+            }
+            if (buf[p++] != expected) {
+                return NOT_A_NOTE;
+            }
         }
-        int p = i + PREAMBLE.length;
         // Line breaks are not base64, so this also keeps a note from spanning lines.
         while (p < end && BASE64[buf[p] & 0xFF]) {
             p++;
         }
-        return end - p >= POSTAMBLE.length && startsWith(buf, p, POSTAMBLE) ? p + POSTAMBLE.length : -1;
+        for (byte expected : POSTAMBLE) {
+            if (p == end) {
+                return UNDECIDED;
+            }
+            if (buf[p++] != expected) {
+                return NOT_A_NOTE;
+            }
+        }
+        return p;
     }
 
     /**
@@ -161,178 +174,5 @@ public final class ConsoleText {
             }
         }
         return true;
-    }
-
-    /** State of one decode call; lives only for that call so the public API stays stateless. */
-    private static final class Decoder {
-        private final byte[] buf;
-        private final int end;
-        private final boolean eof;
-        private final int max;
-        private final List<String> lines = new ArrayList<>();
-        /** Start and end offsets of the notes on the current line, pairwise. */
-        private int[] notes = new int[8];
-        private int noteCount;
-        private boolean sawNul;
-        private byte[] scratch;
-
-        Decoder(byte[] buf, int end, boolean eof, int max) {
-            this.buf = buf;
-            this.end = end;
-            this.eof = eof;
-            this.max = max;
-        }
-
-        Chunk run(int off) {
-            int pos = off;
-            while (pos < end) {
-                int next = line(pos);
-                if (next < 0) {
-                    break;
-                }
-                pos = next;
-            }
-            return new Chunk(lines, pos - off);
-        }
-
-        /** Emits the line (or over-long piece) starting at {@code pos}; returns where the next starts, or -1. */
-        private int line(int pos) {
-            noteCount = 0;
-            sawNul = false;
-            // One byte past the longest allowed content, so a terminator right after it is still seen.
-            int limit = (int) Math.min(end, (long) pos + max + 1);
-            int i = pos;
-            while (i < limit) {
-                int b = buf[i] & 0xFF;
-                if (b > ESC) {
-                    i = skipPlain(buf, i + 1, limit);
-                } else if (b == '\n' || b == '\r') {
-                    break;
-                } else if (b == ESC) {
-                    int ne = noteEnd(buf, i, end);
-                    if (ne > 0) {
-                        addNote(i, ne);
-                        i = ne;
-                    } else {
-                        i++;
-                    }
-                } else {
-                    sawNul |= b == 0;
-                    i++;
-                }
-            }
-            if (i < limit) {
-                return terminated(pos, i);
-            }
-            if (i - pos > max) {
-                int cut = cutPoint(pos);
-                emit(pos, cut, true);
-                return cut;
-            }
-            if (!eof) {
-                return -1;
-            }
-            emit(pos, end, false);
-            return end;
-        }
-
-        private int terminated(int pos, int t) {
-            int next = t + 1;
-            if (buf[t] == '\r') {
-                if (next == end) {
-                    if (!eof) {
-                        return -1;
-                    }
-                } else if (buf[next] == '\n') {
-                    next++;
-                }
-            }
-            emit(pos, t, false);
-            return next;
-        }
-
-        /** Where to break an over-long line: after {@code max} bytes, pulled back out of a note or character. */
-        private int cutPoint(int pos) {
-            int cut = pos + max;
-            for (int k = 0; k < noteCount; k += 2) {
-                int ns = notes[k];
-                int ne = notes[k + 1];
-                if (ns >= cut) {
-                    break;
-                }
-                if (cut < ne) {
-                    // A note longer than the limit at the line start is taken whole: it is dropped anyway.
-                    return ns > pos ? ns : ne;
-                }
-            }
-            int c = cut;
-            while (c > pos && cut - c < 3 && isContinuation(buf[c])) {
-                c--;
-            }
-            // More than three continuation bytes is malformed anyway; any cut is as good as another.
-            return c > pos && !isContinuation(buf[c]) ? c : cut;
-        }
-
-        private static boolean isContinuation(byte b) {
-            return (b & 0xC0) == 0x80;
-        }
-
-        private void addNote(int start, int stop) {
-            if (noteCount == notes.length) {
-                notes = java.util.Arrays.copyOf(notes, noteCount * 2);
-            }
-            notes[noteCount++] = start;
-            notes[noteCount++] = stop;
-        }
-
-        private void emit(int from, int to, boolean piece) {
-            if (noteCount == 0 && !sawNul) {
-                lines.add(new String(buf, from, to - from, StandardCharsets.UTF_8));
-                return;
-            }
-            int n = copyWithoutNotes(from, to);
-            // A piece made only of a note carries no text; an empty line there would be noise.
-            if (n > 0 || !piece) {
-                lines.add(new String(scratch, 0, n, StandardCharsets.UTF_8));
-            }
-        }
-
-        /** Copies {@code buf[from, to)} into {@code scratch} without notes and with NUL spelled out. */
-        private int copyWithoutNotes(int from, int to) {
-            int worst = (to - from) * NUL_SYMBOL.length;
-            if (scratch == null || scratch.length < worst) {
-                scratch = new byte[Math.max(worst, 256)];
-            }
-            int n = 0;
-            int p = from;
-            for (int k = 0; k <= noteCount; k += 2) {
-                int segEnd = k < noteCount ? Math.min(notes[k], to) : to;
-                n = copySegment(p, segEnd, n);
-                if (k < noteCount) {
-                    p = notes[k + 1];
-                    if (p >= to) {
-                        break;
-                    }
-                }
-            }
-            return n;
-        }
-
-        private int copySegment(int from, int to, int n) {
-            if (!sawNul) {
-                System.arraycopy(buf, from, scratch, n, Math.max(0, to - from));
-                return n + Math.max(0, to - from);
-            }
-            for (int i = from; i < to; i++) {
-                byte b = buf[i];
-                if (b == 0) {
-                    System.arraycopy(NUL_SYMBOL, 0, scratch, n, NUL_SYMBOL.length);
-                    n += NUL_SYMBOL.length;
-                } else {
-                    scratch[n++] = b;
-                }
-            }
-            return n;
-        }
     }
 }

@@ -144,27 +144,15 @@ final class JsonReader {
         }
         char c = s.charAt(pos + 1);
         pos += 2;
-        switch (c) {
-            case '"':
-            case '\\':
-            case '/':
-                return c;
-            case 'b':
-                return '\b';
-            case 'f':
-                return '\f';
-            case 'n':
-                return '\n';
-            case 'r':
-                return '\r';
-            case 't':
-                return '\t';
-            case 'u':
-                return unicode();
-            default:
-                pos -= 2;
-                throw error("invalid escape \\" + c);
+        if (c == 'u') {
+            return unicode();
         }
+        int k = "\"\\/bfnrt".indexOf(c);
+        if (k < 0) {
+            pos -= 2;
+            throw error("invalid escape \\" + c);
+        }
+        return "\"\\/\b\f\n\r\t".charAt(k);
     }
 
     private char unicode() {

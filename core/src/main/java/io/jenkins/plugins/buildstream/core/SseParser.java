@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  *
  * <p>{@link #end()} ends one stream: an unfinished event is discarded, while the last event ID and retry
  * survive, so one parser can follow a client across reconnections like {@code EventSource} does.
- * Not thread-safe.
+ * Not thread-safe, and not re-entrant: callbacks must not feed the parser that calls them.
  */
 public final class SseParser {
 
@@ -44,7 +44,7 @@ public final class SseParser {
 
     private CharsetDecoder decoder;
     private ByteBuffer pendingBytes;
-    private CharBuffer decoded;
+    private CharBuffer chars;
 
     /** A parser that passes each dispatched event to {@code onEvent} and ignores comments. */
     public SseParser(Consumer<SseEvent> onEvent) {
@@ -62,7 +62,9 @@ public final class SseParser {
 
     /** Feeds decoded text. A leading U+FEFF at the start of the stream is dropped, as the UTF-8 decode does. */
     public void feed(String chunk) {
-        feed((CharSequence) chunk);
+        CharBuffer buffer = charBuffer(chunk.length());
+        chunk.getChars(0, chunk.length(), buffer.array(), 0);
+        feed(buffer.array(), chunk.length());
     }
 
     /**
@@ -78,13 +80,12 @@ public final class SseParser {
             pendingBytes = ByteBuffer.allocate(0);
         }
         ByteBuffer in = join(b, off, len);
-        CharBuffer out = decodedBuffer(in.remaining());
+        CharBuffer out = charBuffer(in.remaining());
+        out.clear();
         decoder.decode(in, out, false);
-        out.flip();
         // Bytes of an incomplete sequence stay behind until the next call completes them.
         pendingBytes = in.hasRemaining() ? copyOf(in) : ByteBuffer.allocate(0);
-        feed(out);
-        out.clear();
+        feed(out.array(), out.position());
     }
 
     /**
@@ -114,40 +115,40 @@ public final class SseParser {
         return retry;
     }
 
-    private void feed(CharSequence chunk) {
-        int n = chunk.length();
+    /** Splits {@code chunk[0, n)} into lines; works on an array because this loop sees every character. */
+    private void feed(char[] chunk, int n) {
         int i = 0;
         if (!streamStarted && n > 0) {
             streamStarted = true;
-            if (chunk.charAt(0) == '\uFEFF') {
+            if (chunk[0] == '\uFEFF') {
                 i = 1;
             }
         }
         if (afterCr && i < n) {
             afterCr = false;
-            if (chunk.charAt(i) == '\n') {
+            if (chunk[i] == '\n') {
                 i++;
             }
         }
         int start = i;
         for (; i < n; i++) {
-            char c = chunk.charAt(i);
+            char c = chunk[i];
             if (c != '\r' && c != '\n') {
                 continue;
             }
-            line.append(chunk, start, i);
+            line.append(chunk, start, i - start);
             processLine();
             line.setLength(0);
             if (c == '\r') {
                 if (i + 1 == n) {
                     afterCr = true;
-                } else if (chunk.charAt(i + 1) == '\n') {
+                } else if (chunk[i + 1] == '\n') {
                     i++;
                 }
             }
             start = i + 1;
         }
-        line.append(chunk, start, n);
+        line.append(chunk, start, n - start);
     }
 
     private void processLine() {
@@ -191,9 +192,8 @@ public final class SseParser {
                 }
                 break;
             case "retry":
-                if (isAsciiDigits(value)) {
-                    retry = parseSaturated(value);
-                }
+                Integer millis = parseRetry(value);
+                retry = millis != null ? millis : retry;
                 break;
             default:
                 // Unknown fields are ignored so that servers can extend the format.
@@ -216,26 +216,18 @@ public final class SseParser {
         onEvent.accept(event);
     }
 
-    private static boolean isAsciiDigits(String s) {
-        if (s.isEmpty()) {
-            return false;
+    /** The value as a base-ten integer (capped at Integer.MAX_VALUE), or null unless it is all ASCII digits. */
+    private static Integer parseRetry(String digits) {
+        if (digits.isEmpty()) {
+            return null;
         }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static int parseSaturated(String digits) {
         long v = 0;
         for (int i = 0; i < digits.length(); i++) {
-            v = v * 10 + (digits.charAt(i) - '0');
-            if (v > Integer.MAX_VALUE) {
-                return Integer.MAX_VALUE;
+            char c = digits.charAt(i);
+            if (c < '0' || c > '9') {
+                return null;
             }
+            v = Math.min(v * 10 + (c - '0'), Integer.MAX_VALUE);
         }
         return (int) v;
     }
@@ -249,12 +241,12 @@ public final class SseParser {
         return joined;
     }
 
-    private CharBuffer decodedBuffer(int bytes) {
-        // UTF-8 never yields more UTF-16 units than input bytes; the buffer is reused across feeds.
-        if (decoded == null || decoded.capacity() < bytes) {
-            decoded = CharBuffer.allocate(Math.max(bytes, 1024));
+    /** A reused buffer of at least {@code size} chars; UTF-8 never decodes to more chars than bytes. */
+    private CharBuffer charBuffer(int size) {
+        if (chars == null || chars.capacity() < size) {
+            chars = CharBuffer.allocate(Math.max(size, 1024));
         }
-        return decoded;
+        return chars;
     }
 
     private static ByteBuffer copyOf(ByteBuffer in) {

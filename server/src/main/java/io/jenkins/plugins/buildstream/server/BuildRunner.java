@@ -127,10 +127,17 @@ final class BuildRunner implements Runnable {
         process = pb.start();
         process.getOutputStream().close();
         byte[] buf = new byte[8192];
+        byte lastByte = '\n';
         try (InputStream out = process.getInputStream()) {
             for (int n; (n = out.read(buf)) >= 0; ) {
                 log.write(buf, 0, n);
+                if (n > 0) {
+                    lastByte = buf[n - 1];
+                }
             }
+        }
+        if (lastByte != '\n' && lastByte != '\r') {
+            log.write('\n'); // as a terminal would, so the next step's marker starts its own line
         }
         return process.waitFor();
     }
