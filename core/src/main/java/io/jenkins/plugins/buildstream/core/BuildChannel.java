@@ -47,7 +47,7 @@ final class BuildChannel extends Watch {
     }
 
     @Override
-    boolean refresh() {
+    synchronized boolean refresh() {
         Snapshot s = read();
         Snapshot old = snapshot;
         snapshot = s;

@@ -21,7 +21,11 @@ public interface BuildHandle {
     /** Progress events recorded with their log offsets. */
     ProgressJournal journal();
 
-    /** True once neither the log nor the journal will grow any more. */
+    /**
+     * True once neither the log nor the journal will grow any more. It must turn true only after the build's last
+     * progress event (its {@code completed} build event) was recorded: a stream ends when it has delivered everything
+     * of a complete build, so an event recorded after completion would never be streamed.
+     */
     boolean isComplete();
 
     /** Stable key of this build inside the engine. */

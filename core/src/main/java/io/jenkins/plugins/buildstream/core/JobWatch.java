@@ -11,7 +11,7 @@ final class JobWatch extends Watch {
     }
 
     @Override
-    boolean refresh() {
+    synchronized boolean refresh() {
         BuildHandle last = job.lastBuild();
         int n = last == null ? 0 : last.number();
         boolean changed = n != newest;

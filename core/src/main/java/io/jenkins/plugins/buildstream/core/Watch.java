@@ -13,7 +13,8 @@ abstract class Watch {
     private volatile long version;
     int users; // guarded by the hub's registry lock
 
-    /** Re-reads the watched state; returns true if it changed. Called on the ticker thread only. */
+    /** Re-reads the watched state; returns true if it changed. Implementations synchronize: the ticker, request
+     * threads validating a resume id, and recording threads all refresh. */
     abstract boolean refresh();
 
     /** Releases what the watch holds open. */

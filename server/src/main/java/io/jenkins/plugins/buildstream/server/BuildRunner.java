@@ -54,12 +54,13 @@ final class BuildRunner implements Runnable {
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "Build " + build.key() + " failed to run", e);
         } finally {
+            build.completed(aborted ? "ABORTED" : result);
+            recordBuild();
             try {
-                build.completed(aborted ? "ABORTED" : result);
+                build.seal();
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "Cannot save " + build.key(), e);
             }
-            recordBuild();
         }
     }
 

@@ -39,6 +39,7 @@ final class Interrupted {
         build.completed("ABORTED");
         hub.record(build, ProgressEvents.build(build, "completed", "ABORTED", build.queuedAt(), build.startedAt(),
                 build.completedAt(), build.durationMs(), build.serverJob().estimatedDurationMs()));
+        build.seal();
     }
 
     /** Steps whose last event says running, innermost last, so they are closed before their stage. */

@@ -5,6 +5,10 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
+        if (java.util.Arrays.asList(args).contains("--help")) {
+            System.out.print(ServerOptions.USAGE);
+            return;
+        }
         ServerOptions options;
         try {
             options = ServerOptions.parse(args);

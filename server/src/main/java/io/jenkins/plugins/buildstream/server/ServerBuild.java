@@ -27,6 +27,7 @@ final class ServerBuild implements BuildHandle {
     private volatile Long queuedAt;
     private volatile Long startedAt;
     private volatile Long completedAt;
+    private volatile boolean sealed;
 
     private ServerBuild(ServerJob job, int number, Path dir) throws IOException {
         this.job = job;
@@ -55,6 +56,7 @@ final class ServerBuild implements BuildHandle {
         b.queuedAt = time(p, "queuedAt");
         b.startedAt = time(p, "startedAt");
         b.completedAt = time(p, "completedAt");
+        b.sealed = "completed".equals(b.state);
         return b;
     }
 
@@ -90,11 +92,21 @@ final class ServerBuild implements BuildHandle {
         save();
     }
 
-    void completed(String result) throws IOException {
+    /** Sets the result in memory; {@link #seal()} saves it once the completed event is in the journal. */
+    void completed(String result) {
         this.result = result;
         completedAt = System.currentTimeMillis();
         state = "completed";
+    }
+
+    /**
+     * Saves the completed state and declares the log and journal final. Called after the completed event was
+     * recorded, so a crash in between leaves a build that the next start closes as interrupted, never a complete
+     * build whose journal lacks its ending.
+     */
+    void seal() throws IOException {
         save();
+        sealed = true;
     }
 
     Path logFile() {
@@ -173,6 +185,6 @@ final class ServerBuild implements BuildHandle {
 
     @Override
     public boolean isComplete() {
-        return "completed".equals(state);
+        return sealed;
     }
 }

@@ -78,6 +78,7 @@ final class SseClient implements AutoCloseable {
     SseEvent take() throws InterruptedException {
         SseEvent e = events.poll(20, TimeUnit.SECONDS);
         if (e == null) {
+            dumpThreads();
             fail("no event within 20 s");
         }
         return e;
@@ -104,6 +105,18 @@ final class SseClient implements AutoCloseable {
         SseEvent e = events.poll(5, TimeUnit.SECONDS);
         assertThat(e).as("expected the stream to have ended").isSameAs(CLOSED);
         assertThat(events.poll(200, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    /** On a hang, say where every thread is: a test that times out should explain itself. */
+    static void dumpThreads() {
+        StringBuilder sb = new StringBuilder("Thread dump after a test timeout:\n");
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            sb.append('"').append(t.getName()).append("\" ").append(t.getState()).append('\n');
+            for (StackTraceElement el : stack) {
+                sb.append("    at ").append(el).append('\n');
+            }
+        });
+        System.err.println(sb);
     }
 
     static String body(String url) throws Exception {
