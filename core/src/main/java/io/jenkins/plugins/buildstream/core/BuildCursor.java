@@ -71,7 +71,8 @@ final class BuildCursor implements Cursor {
             return Events.warning("journal-degraded", "progress journal could not be written ("
                     + channel.journal.failure() + "); progress events after a restart may be missing");
         }
-        String key = pos + "/" + console + "/" + s.logLength() + "/" + s.journalSize() + "/" + s.complete();
+        // The prefix is part of the key: the cached bytes carry ids, and a job stream's differ from a build stream's.
+        String key = idPrefix + pos + "/" + console + "/" + s.logLength() + "/" + s.journalSize() + "/" + s.complete();
         BuildChannel.Chunk c = channel.cached(key);
         if (c == null) {
             c = produce(s);
@@ -100,7 +101,9 @@ final class BuildCursor implements Cursor {
         if (console && pos.offset() < s.logLength()) {
             long limit = Math.min(eventOffset, s.logLength());
             if (limit > pos.offset()) {
-                BuildChannel.Chunk lines = lines(limit, s.complete() && limit == s.logLength());
+                // The last line of a complete build is final only after every event: one recorded at the end of
+                // the log was recorded while that line was unfinished, so live streams sent it first.
+                BuildChannel.Chunk lines = lines(limit, s.complete() && !eventDue && limit == s.logLength());
                 if (lines != null) {
                     return lines;
                 }

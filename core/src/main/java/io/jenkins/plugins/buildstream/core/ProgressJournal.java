@@ -44,7 +44,8 @@ public final class ProgressJournal {
 
     /**
      * Opens (or returns the already open) journal at {@code file}. Existing entries are loaded; a torn last line left
-     * by a crash is dropped and cut from the file. A missing file is an empty journal.
+     * by a crash is dropped and cut from the file. A missing file is an empty journal; one that cannot be read or
+     * repaired gives a {@link #degraded()} journal that keeps new entries in memory only.
      */
     public static ProgressJournal open(Path file) throws IOException {
         Path key = file.toAbsolutePath().normalize();
@@ -68,7 +69,18 @@ public final class ProgressJournal {
         return new ProgressJournal(null);
     }
 
-    private void load() throws IOException {
+    private void load() {
+        try {
+            loadFile();
+        } catch (IOException e) {
+            // Unreadable (a directory, a parent that is a file, …): never append to a file we could not load or
+            // repair. Like a failed write, this degrades the journal instead of failing the build's streams.
+            failure = e.toString();
+            LOG.log(Level.WARNING, "Cannot read progress journal " + file + "; keeping events in memory only", e);
+        }
+    }
+
+    private void loadFile() throws IOException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);

@@ -104,7 +104,8 @@ final class Starts {
 
     /**
      * Offset of the first of the last {@code n} complete lines: just after the (n+1)-th line terminator counted back
-     * from the end (CRLF is one terminator; a lone CR at the very end may still become CRLF, so it does not count).
+     * from the end (CRLF is one terminator; a lone CR at the very end may still become CRLF, so it does not count
+     * unless the build is complete, when the end of the log also ends an unterminated last line).
      */
     private static long tail(BuildChannel ch, BuildChannel.Snapshot s, int n) throws StreamError {
         try {
@@ -121,7 +122,10 @@ final class Starts {
                 }
                 for (int i = len - 1; i >= 0; i--) {
                     byte b = buf.get(i);
-                    boolean terminator = b == '\n' || (b == '\r' && after != '\n' && after != -1);
+                    boolean terminator = b == '\n' || (b == '\r' && after != '\n' && (after != -1 || s.complete()));
+                    if (after == -1 && !terminator && s.complete() && ++found == n + 1) {
+                        return end; // a complete build's unterminated last line is a line too: the end ends it
+                    }
                     if (terminator && ++found == n + 1) {
                         return from + i + 1;
                     }
