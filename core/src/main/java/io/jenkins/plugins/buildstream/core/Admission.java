@@ -23,14 +23,19 @@ final class Admission {
 
     void build(BuildHandle build, Access access) throws IOException {
         BuildChannel ch = hub.acquire(build);
+        boolean opened = false;
         try {
             StreamRequest q = StreamRequest.from(req);
             Position start = Starts.forBuild(ch, q, true);
             BuildCursor cursor = new BuildCursor(ch, access, q.console(), "", hub.config().maxLineBytes(), start);
             open(cursor, () -> hub.releaseChannel(ch));
+            opened = true;
         } catch (StreamError e) {
-            hub.releaseChannel(ch);
             error(e);
+        } finally {
+            if (!opened) {
+                hub.releaseChannel(ch); // refused or failed: the channel must not stay counted
+            }
         }
     }
 
@@ -43,12 +48,17 @@ final class Admission {
             return;
         }
         JobCursor cursor = new JobCursor(hub, job, hub.acquire(job), access, q.console());
+        boolean opened = false;
         try {
             Starts.forJob(hub, job, q, cursor);
             open(cursor, cursor::close);
+            opened = true;
         } catch (StreamError e) {
-            cursor.close();
             error(e);
+        } finally {
+            if (!opened) {
+                cursor.close();
+            }
         }
     }
 

@@ -20,6 +20,8 @@ final class BuildChannel extends Watch {
     final ProgressJournal journal;
     private volatile Snapshot snapshot;
     private Object identity;
+    private boolean logSeen;
+    private String problem;
     private final Map<String, Chunk> recent = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Chunk> e) {
@@ -34,11 +36,6 @@ final class BuildChannel extends Watch {
         this.build = build;
         this.log = build.log();
         this.journal = build.journal();
-        try {
-            this.identity = log.identity();
-        } catch (IOException e) {
-            this.identity = null;
-        }
         refresh();
     }
 
@@ -54,26 +51,47 @@ final class BuildChannel extends Watch {
         return !s.equals(old);
     }
 
+    /**
+     * A problem (the log shrank, was replaced or deleted) sticks: offsets already handed out mean nothing in the new
+     * log, so every stream of this channel ends. The hub gives later subscribers a fresh channel.
+     */
     private Snapshot read() {
         // Completion first: if the build was complete before we measured, the lengths we read are final.
         boolean complete = build.isComplete();
         int journalSize = journal.size();
+        Snapshot old = snapshot;
+        if (problem != null) {
+            return new Snapshot(old.logLength(), journalSize, complete, problem);
+        }
         try {
             long length = log.length();
             Object id = log.identity();
-            if (identity != null && id != null && !identity.equals(id)) {
-                return new Snapshot(length, journalSize, complete, "log-truncated");
+            logSeen = true;
+            if (identity == null) {
+                identity = id;
+            } else if (id != null && !identity.equals(id)) {
+                problem = "log-truncated";
             }
-            Snapshot old = snapshot;
             if (old != null && length < old.logLength()) {
-                return new Snapshot(length, journalSize, complete, "log-truncated");
+                problem = "log-truncated";
             }
-            return new Snapshot(length, journalSize, complete, null);
+            return new Snapshot(length, journalSize, complete, problem);
         } catch (NoSuchFileException e) {
-            return new Snapshot(0, journalSize, complete, "log-deleted");
+            if (!logSeen && !complete) {
+                return new Snapshot(0, journalSize, false, null); // a new build whose log is not written yet
+            }
+            problem = "log-deleted";
+            return new Snapshot(0, journalSize, complete, problem);
         } catch (IOException e) {
-            return new Snapshot(0, journalSize, complete, "log-deleted");
+            problem = "log-deleted";
+            return new Snapshot(0, journalSize, complete, problem);
         }
+    }
+
+    /** True once this channel's log is unusable: new subscribers need a fresh channel. */
+    boolean broken() {
+        Snapshot s = snapshot;
+        return s != null && s.problem() != null;
     }
 
     Chunk cached(String key) {

@@ -18,8 +18,13 @@ final class Firehose extends Watch {
 
     record Entry(long seq, String job, int build, String json) {
         String id() {
-            return seq + "/" + URLEncoder.encode(job, StandardCharsets.UTF_8) + "#" + build;
+            return seq + "/" + encode(job) + "#" + build;
         }
+    }
+
+    /** Percent-encoding (a space is %20, not +), so ids are the same in every client's URL handling. */
+    static String encode(String job) {
+        return URLEncoder.encode(job, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private final ProgressJournal store;
@@ -42,7 +47,7 @@ final class Firehose extends Watch {
     synchronized long publish(String job, int build, String json) {
         long seq = firstSeq + entries.size();
         try {
-            store.append(seq, URLEncoder.encode(job, StandardCharsets.UTF_8) + " " + build + " " + json);
+            store.append(seq, encode(job) + " " + build + " " + json);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "firehose journal", e);
         }

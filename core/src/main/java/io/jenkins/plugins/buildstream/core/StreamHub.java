@@ -168,7 +168,14 @@ public final class StreamHub implements AutoCloseable {
     }
 
     BuildChannel acquire(BuildHandle build) {
-        return (BuildChannel) acquire("b:" + build.key(), () -> new BuildChannel(build));
+        String key = "b:" + build.key();
+        synchronized (watches) {
+            Watch w = watches.get(key);
+            if (w instanceof BuildChannel ch && ch.broken()) {
+                watches.remove(key); // its streams are ending; the log under that name is a new one
+            }
+        }
+        return (BuildChannel) acquire(key, () -> new BuildChannel(build));
     }
 
     JobWatch acquire(JobHandle job) {

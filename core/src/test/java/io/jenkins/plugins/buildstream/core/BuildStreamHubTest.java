@@ -370,12 +370,25 @@ class BuildStreamHubTest {
     }
 
     @Test
-    void aBuildWhoseLogIsGoneIsNotFound() throws Exception {
+    void aCompleteBuildWhoseLogIsGoneIsNotFound() throws Exception {
         start();
         TestBuild b = new TestBuild(tmp, "demo", 3);
         Files.delete(b.log);
+        b.complete();
         try (StreamRecorder r = StreamRecorder.open(server.build(b))) {
             assertThat(r.status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aRunningBuildWhoseLogIsNotWrittenYetWaitsForIt() throws Exception {
+        start();
+        TestBuild b = new TestBuild(tmp, "demo", 4);
+        Files.delete(b.log); // Jenkins lists a new build before its log file exists
+        try (StreamRecorder r = StreamRecorder.open(server.build(b))) {
+            assertThat(r.status()).isEqualTo(200);
+            b.write("first line\n");
+            assertThat(lines(r.take())).containsExactly("first line");
         }
     }
 

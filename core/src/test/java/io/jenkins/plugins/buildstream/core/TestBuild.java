@@ -68,7 +68,7 @@ final class TestBuild implements BuildHandle {
     /** Appends raw bytes to the log. */
     TestBuild writeBytes(byte[] bytes) {
         try {
-            Files.write(log, bytes, StandardOpenOption.APPEND);
+            Files.write(log, bytes, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
