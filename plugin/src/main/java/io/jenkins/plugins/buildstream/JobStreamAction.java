@@ -1,0 +1,103 @@
+package io.jenkins.plugins.buildstream;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.Extension;
+import hudson.model.Action;
+import hudson.model.Item;
+import hudson.model.Job;
+import hudson.model.Run;
+import io.jenkins.plugins.buildstream.core.StreamHub;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Collection;
+import java.util.Set;
+import jenkins.model.TransientActionFactory;
+import org.kohsuke.stapler.Stapler;
+import org.kohsuke.stapler.StaplerProxy;
+import org.kohsuke.stapler.StaplerRequest2;
+import org.kohsuke.stapler.StaplerResponse2;
+
+/**
+ * {@code GET <job-url>stream}: follows a job (its newest build, then each new one), and a compact live widget on
+ * the job page ({@code jobMain.jelly}).
+ */
+public final class JobStreamAction implements Action, StaplerProxy {
+    private final Job<?, ?> job;
+
+    JobStreamAction(@NonNull Job<?, ?> job) {
+        this.job = job;
+    }
+
+    public @NonNull Job<?, ?> getJob() {
+        return job;
+    }
+
+    /** The newest build, for the widget's console link; null if the job never ran. */
+    public @CheckForNull Run<?, ?> getLastBuild() {
+        return job.getLastBuild();
+    }
+
+    @Override
+    public String getIconFileName() {
+        return null;
+    }
+
+    @Override
+    public String getDisplayName() {
+        return Messages.JobStreamAction_displayName();
+    }
+
+    @Override
+    public String getUrlName() {
+        return "stream";
+    }
+
+    public boolean isPanelEnabled() {
+        return BuildStreamConfiguration.get().isPanelEnabled();
+    }
+
+    @Override
+    public Object getTarget() {
+        StaplerRequest2 req = Stapler.getCurrentRequest2();
+        StaplerResponse2 rsp = Stapler.getCurrentResponse2();
+        if (req == null || rsp == null) {
+            return this;
+        }
+        throw StreamEndpoint.serving(this::serve);
+    }
+
+    private void serve(StaplerRequest2 req, StaplerResponse2 rsp) throws IOException {
+        if (!StreamEndpoint.accept(req, rsp)) {
+            return;
+        }
+        if (!job.hasPermission(Item.READ)) {
+            StreamEndpoint.text(rsp, HttpServletResponse.SC_NOT_FOUND, "no such job");
+            return;
+        }
+        StreamHub hub = StreamEndpoint.hub(rsp);
+        if (hub != null) {
+            hub.serveJob(req, rsp, new RunJobHandle(job), JenkinsAccess.current());
+        }
+    }
+
+    @Extension
+    @SuppressWarnings("rawtypes") // TransientActionFactory is declared on the raw type
+    public static final class Factory extends TransientActionFactory<Job> {
+        @Override
+        public Class<Job> type() {
+            return Job.class;
+        }
+
+        @Override
+        public Class<? extends Action> actionType() {
+            return JobStreamAction.class;
+        }
+
+        @NonNull
+        @Override
+        public Collection<? extends Action> createFor(@NonNull Job target) {
+            return Set.of(new JobStreamAction(target));
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.jenkins.plugins.buildstream;
+
+import hudson.console.AnnotatedLargeText;
+import hudson.model.Run;
+import io.jenkins.plugins.buildstream.core.LogSource;
+import java.io.EOFException;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.NoSuchFileException;
+
+/**
+ * The raw console log of a {@link Run}, ConsoleNotes included.
+ *
+ * <p>With the default storage (freestyle builds, and Pipeline's {@code FileLogStorage}) the log is the plain file
+ * {@code <build dir>/log}, read directly through {@link LogSource#ofFile}. Otherwise (a compressed {@code log.gz},
+ * a Pipeline {@code LogStorage} that is not file based) it falls back to {@link Run#getLogText()} and
+ * {@link AnnotatedLargeText#writeRawLogTo(long, OutputStream)}, whose offsets are the ones that storage defines.
+ * While a build runs, that fallback only hands out bytes up to the last complete line, which is all the engine
+ * sends anyway.
+ */
+final class RunLogSource implements LogSource {
+    private final Run<?, ?> run;
+    private final File file;
+    private LogSource plain; // set once the plain file is seen; guarded by this
+
+    RunLogSource(Run<?, ?> run) {
+        this.run = run;
+        this.file = new File(run.getRootDir(), "log");
+    }
+
+    /** The plain log file source, once the file exists (it appears when the build starts writing). */
+    private synchronized LogSource plain() {
+        if (plain == null && file.isFile()) {
+            plain = LogSource.ofFile(file.toPath());
+        }
+        return plain;
+    }
+
+    @Override
+    public long length() throws IOException {
+        LogSource p = plain();
+        if (p != null) {
+            return p.length();
+        }
+        if (!run.getRootDir().isDirectory()) {
+            throw new NoSuchFileException(file.toString());
+        }
+        return run.getLogText().length();
+    }
+
+    @Override
+    public int read(long position, ByteBuffer dst) throws IOException {
+        LogSource p = plain();
+        if (p != null) {
+            return p.read(position, dst);
+        }
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        AnnotatedLargeText<?> text = run.getLogText();
+        if (position >= text.length()) {
+            return -1;
+        }
+        int before = dst.position();
+        try {
+            if (text.writeRawLogTo(position, new Filler(dst)) <= position) {
+                return -1;
+            }
+        } catch (Filler.Full full) {
+            // dst is full; the rest is read by the next call
+        } catch (EOFException e) {
+            return -1;
+        }
+        int n = dst.position() - before;
+        // Nothing complete past this point yet (a running build's partial last line): report the end for now,
+        // never 0, so a caller filling a buffer in a loop stops.
+        return n == 0 ? -1 : n;
+    }
+
+    @Override
+    public Object identity() throws IOException {
+        LogSource p = plain();
+        return p != null ? p.identity() : null;
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (plain != null) {
+            plain.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "log of " + run.getExternalizableId();
+    }
+
+    /** Copies into a buffer and stops the writer (by throwing) once it is full. */
+    private static final class Filler extends OutputStream {
+        private final ByteBuffer dst;
+
+        Filler(ByteBuffer dst) {
+            this.dst = dst;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (!dst.hasRemaining()) {
+                throw new Full();
+            }
+            dst.put((byte) b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            int n = Math.min(len, dst.remaining());
+            dst.put(b, off, n);
+            if (n < len || !dst.hasRemaining()) {
+                throw new Full();
+            }
+        }
+
+        static final class Full extends IOException {
+            private static final long serialVersionUID = 1L;
+
+            Full() {
+                super(null, null);
+            }
+
+            @Override
+            public synchronized Throwable fillInStackTrace() {
+                return this;
+            }
+        }
+    }
+}
