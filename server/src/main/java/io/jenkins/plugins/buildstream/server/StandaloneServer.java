@@ -25,6 +25,9 @@ public final class StandaloneServer implements AutoCloseable {
         connector.setHost(o.host());
         connector.setPort(o.port());
         connector.setIdleTimeout(30_000); // as Winstone's default: heartbeats must keep streams alive under it
+        // Jetty's default (0) makes the JDK listen with a backlog of 50: a reconnect storm of thousands of streams
+        // overflows it and the dropped SYNs are retried after 1, 3, 7… s. The kernel caps this at somaxconn.
+        connector.setAcceptQueueSize(4096);
         jetty.addConnector(connector);
         ServletContextHandler ctx = new ServletContextHandler();
         ctx.setContextPath("/");
