@@ -12,7 +12,24 @@ final class Starts {
      * 204 for a build stream; a job stream goes on with the next build instead (then null is returned).
      */
     static Position forBuild(BuildChannel ch, StreamRequest q, boolean endIsNoContent) throws StreamError {
-        return forBuild(ch, q, q.resumeId() == null ? null : Position.parse(q.resumeId()), endIsNoContent);
+        return forBuild(ch, q, q.resumeId() == null ? null : buildId(ch, q.resumeId()), endIsNoContent);
+    }
+
+    /**
+     * A build stream's resume id: {@code <offset>.<count>}, or a job-stream id {@code <build>:<offset>.<count>} of
+     * this very build (a client may move from following the job to following one build); another build's id is a
+     * 400, not a silent jump into the wrong log.
+     */
+    private static Position buildId(BuildChannel ch, String id) throws StreamError {
+        if (id.indexOf(':') < 0) {
+            return Position.parse(id);
+        }
+        StreamRequest.JobId j = StreamRequest.parseJobId(id);
+        if (j.build() != ch.build.number()) {
+            throw StreamError.badRequest("event id " + Position.printable(id) + " belongs to build " + j.build()
+                    + ", not to build " + ch.build.number());
+        }
+        return j.position();
     }
 
     static Position forBuild(BuildChannel ch, StreamRequest q, Position resume, boolean endIsNoContent)

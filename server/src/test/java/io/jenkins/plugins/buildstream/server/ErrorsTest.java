@@ -82,6 +82,13 @@ class ErrorsTest {
     }
 
     @Test
+    void anotherBuildsIdOnABuildStreamIs400() throws Exception {
+        assertOneLine(get(finished.substring(1) + "stream", "7:0.0"), 400, "belongs to build 7");
+        // The same build's job-stream id is accepted.
+        assertThat(get(finished.substring(1) + "stream", "1:" + lastId).statusCode()).isEqualTo(204);
+    }
+
+    @Test
     void completeAtTheGivenIdIs204() throws Exception {
         HttpResponse<String> r = get(finished.substring(1) + "stream", lastId);
         assertThat(r.statusCode()).isEqualTo(204);
