@@ -3,7 +3,8 @@
 //   <link rel="stylesheet" href="/build-stream/assets/build-stream-panel.css">
 //   <div class="build-stream-home" data-events-url="/build-stream/events">
 //     <!-- optional, server-rendered and progressively enhanced: one link per known job -->
-//     <a class="bs-home-job" data-job="demo" href="/job/demo/">demo</a>
+//     <a class="bs-home-job" data-job="demo" href="/job/demo/" data-last='{"type":"build",…}'>demo</a>
+//     (data-last, optional: the newest build's `build` event when the page was rendered)
 //   </div>
 //   <script type="module" src="/build-stream/assets/build-stream-home.js"></script>
 //
@@ -13,13 +14,27 @@
 
 import { el, fmtClock, fmtDuration, buildStatusToken, buildStatusLabel, estimateProgress, ServerClock } from './util.js';
 
+function parseLast(text) {
+  if (!text) return null;
+  try {
+    const ev = JSON.parse(text);
+    return ev && ev.type === 'build' ? ev : null;
+  } catch {
+    return null;
+  }
+}
+
 class HomeView {
   constructor(host) {
     this.host = host;
     this.url = new URL(host.dataset.eventsUrl || '/build-stream/events', document.baseURI).href;
     this.clock = new ServerClock();
     this.jobs = new Map(); // job -> {job, href, build, buildAt, stages: Map(id -> step), row parts}
-    const seeds = [...host.querySelectorAll('.bs-home-job[data-job]')].map((a) => ({ job: a.dataset.job, href: a.getAttribute('href') }));
+    const seeds = [...host.querySelectorAll('.bs-home-job[data-job]')].map((a) => ({
+      job: a.dataset.job,
+      href: a.getAttribute('href'),
+      last: parseLast(a.dataset.last), // the newest build's state when the page was rendered (a `build` event)
+    }));
     host.textContent = '';
     host.classList.add('bs-mounted');
 
@@ -50,7 +65,10 @@ class HomeView {
     this.live.setAttribute('role', 'status');
     host.append(header, this.table, this.empty, this.live);
 
-    for (const s of seeds) this.row(s.job, s.href);
+    for (const s of seeds) {
+      this.row(s.job, s.href);
+      if (s.last) this.onBuild(s.last);
+    }
     this.refreshEmpty();
   }
 

@@ -1,6 +1,5 @@
 package io.jenkins.plugins.buildstream.server;
 
-import io.jenkins.plugins.buildstream.core.Json;
 import io.jenkins.plugins.buildstream.core.ProgressEvents;
 import io.jenkins.plugins.buildstream.core.StreamHub;
 import java.io.IOException;
@@ -118,21 +117,8 @@ final class BuildService implements AutoCloseable {
         }
     }
 
-    /** A JSON summary of jobs and their newest builds, for the home page's first render. */
-    synchronized String summaryJson() {
-        StringBuilder sb = new StringBuilder("[");
-        for (ServerJob j : jobs.values()) {
-            ServerBuild last = j.lastBuild();
-            if (sb.length() > 1) {
-                sb.append(',');
-            }
-            sb.append(Json.object().put("job", j.name()).put("url", j.url())
-                    .putRaw("last", last == null ? "null" : lastJson(last)).toString());
-        }
-        return sb.append(']').toString();
-    }
-
-    private static String lastJson(ServerBuild b) {
+    /** The newest state of a build as a {@code build} event, for pages rendered before the stream starts. */
+    static String lastJson(ServerBuild b) {
         return ProgressEvents.build(b, b.state(), b.result(), b.queuedAt(), b.startedAt(), b.completedAt(),
                 b.durationMs(), b.serverJob().estimatedDurationMs());
     }

@@ -17,20 +17,18 @@ final class Pages {
     }
 
     void home(HttpServletResponse rsp) throws IOException {
-        StringBuilder list = new StringBuilder("<ul class=\"bs-jobs\">");
+        StringBuilder list = new StringBuilder();
         for (ServerJob j : builds.jobs()) {
             ServerBuild last = j.lastBuild();
-            list.append("<li><a href=\"").append(esc(j.url())).append("\">").append(esc(j.name())).append("</a>");
+            list.append("<p><a class=\"bs-home-job\" data-job=\"").append(esc(j.name())).append("\" href=\"")
+                    .append(esc(j.url())).append('"');
             if (last != null) {
-                list.append(" — last build <a href=\"").append(esc(last.url())).append("\">#").append(last.number())
-                        .append("</a> ").append(esc(last.isComplete() ? last.result() : last.state()));
+                list.append(" data-last=\"").append(esc(BuildService.lastJson(last))).append('"');
             }
-            list.append("</li>");
+            list.append('>').append(esc(j.name())).append("</a></p>");
         }
-        list.append("</ul>");
         String body = "<h1>Build Stream</h1>"
-                + "<div class=\"build-stream-home\" data-events-url=\"/build-stream/events\" data-jobs=\""
-                + esc(builds.summaryJson()) + "\">" + list + "</div>"
+                + "<div class=\"build-stream-home\" data-events-url=\"/build-stream/events\">" + list + "</div>"
                 + "<p>Start a build: <code>curl -X POST http://HOST/job/demo/build</code></p>";
         send(rsp, "Build Stream", body, "build-stream-home.js");
     }

@@ -9,7 +9,7 @@ import java.util.List;
 
 /** Command-line options of the standalone server. */
 record ServerOptions(String host, int port, Path data, boolean demo, String token, List<String> corsOrigins,
-                     HubConfig hub) {
+                     HubConfig hub, int idleTimeoutMillis) {
     static final String USAGE = """
             usage: build-stream-server [options]
               --host ADDR            address to bind (default 127.0.0.1; any other needs --token)
@@ -21,6 +21,10 @@ record ServerOptions(String host, int port, Path data, boolean demo, String toke
               --heartbeat-seconds N  comment heartbeat interval (default 15)
               --coalesce-ms N        console coalescing window (default 50)
               --max-subscribers N    open streams before 503 (default 10000)
+              --stall-seconds N      close a stream whose client accepted nothing for N s (default
+                                     max(4 x heartbeat, 60))
+              --idle-timeout-ms N    Jetty's idle timeout: a connection silent this long is dropped (default
+                                     30000; keep it above the heartbeat)
             """;
 
     static ServerOptions parse(String[] args) {
@@ -31,6 +35,7 @@ record ServerOptions(String host, int port, Path data, boolean demo, String toke
         String token = System.getenv("BUILD_STREAM_TOKEN");
         List<String> cors = new ArrayList<>();
         HubConfig hub = HubConfig.defaults();
+        int idleTimeout = 30_000; // as Winstone's default: heartbeats must keep streams alive under it
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -43,6 +48,8 @@ record ServerOptions(String host, int port, Path data, boolean demo, String toke
                 case "--heartbeat-seconds" -> hub = hub.withHeartbeatMillis(number(args, ++i, a) * 1000L);
                 case "--coalesce-ms" -> hub = hub.withCoalesceMillis(number(args, ++i, a));
                 case "--max-subscribers" -> hub = hub.withMaxSubscribers(number(args, ++i, a));
+                case "--stall-seconds" -> hub = hub.withStallMillis(number(args, ++i, a) * 1000L);
+                case "--idle-timeout-ms" -> idleTimeout = number(args, ++i, a);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -53,7 +60,10 @@ record ServerOptions(String host, int port, Path data, boolean demo, String toke
             throw new IllegalArgumentException("binding to " + host + " exposes builds beyond this machine: "
                     + "give an access token with --token or BUILD_STREAM_TOKEN");
         }
-        return new ServerOptions(host, port, data, demo, token, List.copyOf(cors), hub);
+        if (idleTimeout < 100) {
+            throw new IllegalArgumentException("--idle-timeout-ms must be at least 100");
+        }
+        return new ServerOptions(host, port, data, demo, token, List.copyOf(cors), hub, idleTimeout);
     }
 
     private static boolean isLoopback(String host) {

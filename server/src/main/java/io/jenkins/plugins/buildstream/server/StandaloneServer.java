@@ -24,7 +24,7 @@ public final class StandaloneServer implements AutoCloseable {
         connector = new ServerConnector(jetty);
         connector.setHost(o.host());
         connector.setPort(o.port());
-        connector.setIdleTimeout(30_000); // as Winstone's default: heartbeats must keep streams alive under it
+        connector.setIdleTimeout(o.idleTimeoutMillis()); // 30 s as Winstone: heartbeats keep streams alive under it
         // Jetty's default (0) makes the JDK listen with a backlog of 50: a reconnect storm of thousands of streams
         // overflows it and the dropped SYNs are retried after 1, 3, 7… s. The kernel caps this at somaxconn.
         connector.setAcceptQueueSize(4096);
