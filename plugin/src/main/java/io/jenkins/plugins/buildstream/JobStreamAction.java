@@ -8,13 +8,10 @@ import hudson.model.Item;
 import hudson.model.Job;
 import hudson.model.Run;
 import io.jenkins.plugins.buildstream.core.StreamHub;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Set;
 import jenkins.model.TransientActionFactory;
-import org.kohsuke.stapler.Stapler;
-import org.kohsuke.stapler.StaplerProxy;
 import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.StaplerResponse2;
 
@@ -22,7 +19,7 @@ import org.kohsuke.stapler.StaplerResponse2;
  * {@code GET <job-url>stream}: follows a job (its newest build, then each new one), and a compact live widget on
  * the job page ({@code jobMain.jelly}).
  */
-public final class JobStreamAction implements Action, StaplerProxy {
+public final class JobStreamAction extends StreamAction {
     private final Job<?, ?> job;
 
     JobStreamAction(@NonNull Job<?, ?> job) {
@@ -39,46 +36,23 @@ public final class JobStreamAction implements Action, StaplerProxy {
     }
 
     @Override
-    public String getIconFileName() {
-        return null;
-    }
-
-    @Override
     public String getDisplayName() {
         return Messages.JobStreamAction_displayName();
     }
 
     @Override
-    public String getUrlName() {
-        return "stream";
-    }
-
-    public boolean isPanelEnabled() {
-        return BuildStreamConfiguration.get().isPanelEnabled();
+    boolean readable() {
+        return job.hasPermission(Item.READ);
     }
 
     @Override
-    public Object getTarget() {
-        StaplerRequest2 req = Stapler.getCurrentRequest2();
-        StaplerResponse2 rsp = Stapler.getCurrentResponse2();
-        if (req == null || rsp == null) {
-            return this;
-        }
-        throw StreamEndpoint.serving(this::serve);
+    String missing() {
+        return "no such job";
     }
 
-    private void serve(StaplerRequest2 req, StaplerResponse2 rsp) throws IOException {
-        if (!StreamEndpoint.accept(req, rsp)) {
-            return;
-        }
-        if (!job.hasPermission(Item.READ)) {
-            StreamEndpoint.text(rsp, HttpServletResponse.SC_NOT_FOUND, "no such job");
-            return;
-        }
-        StreamHub hub = StreamEndpoint.hub(rsp);
-        if (hub != null) {
-            hub.serveJob(req, rsp, new RunJobHandle(job), JenkinsAccess.current());
-        }
+    @Override
+    void serve(StaplerRequest2 req, StaplerResponse2 rsp, StreamHub hub) throws IOException {
+        hub.serveJob(req, rsp, new RunJobHandle(job), JenkinsAccess.current());
     }
 
     @Extension
