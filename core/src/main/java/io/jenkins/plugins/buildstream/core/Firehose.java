@@ -1,16 +1,26 @@
 package io.jenkins.plugins.buildstream.core;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Writer;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The progress events of every build in one sequence, for the firehose stream. It keeps the newest
- * {@link #CAPACITY} events in memory and, when the host gives it a file, in a {@link ProgressJournal} (one line per event: sequence number, job, build, JSON), so ids stay valid across a restart.
+ * The progress events of every build in one sequence, for the firehose stream. The newest {@link #CAPACITY} events
+ * are kept in memory and, when the host gives a file, on disk (one line per event: {@code <seq> <job> <build>
+ * <json>}), so ids stay valid across a restart. Both are bounded: the file is compacted to the newest events when it
+ * has grown to several times that, at start and while running.
  */
 final class Firehose extends Watch {
     static final int CAPACITY = 50_000;
@@ -20,6 +30,10 @@ final class Firehose extends Watch {
         String id() {
             return seq + "/" + encode(job) + "#" + build;
         }
+
+        String line() {
+            return seq + " " + encode(job) + " " + build + " " + json + "\n";
+        }
     }
 
     /** Percent-encoding (a space is %20, not +), so ids are the same in every client's URL handling. */
@@ -27,36 +41,114 @@ final class Firehose extends Watch {
         return URLEncoder.encode(job, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private final ProgressJournal store;
+    private final Path file;
     private final List<Entry> entries = new ArrayList<>();
     private long firstSeq = 1;
+    private long linesInFile;
+    private Writer out;
+    private boolean failed;
 
-    Firehose(ProgressJournal store) {
-        this.store = store;
-        for (int i = Math.max(0, store.size() - CAPACITY); i < store.size(); i++) {
-            String[] parts = store.jsonAt(i).split(" ", 3);
-            if (parts.length == 3) {
-                String job = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
-                entries.add(new Entry(i + 1, job, Integer.parseInt(parts[1]), parts[2]));
-            }
+    /** A firehose persisted in {@code file}, or in memory only when it is null. */
+    Firehose(Path file) {
+        this.file = file;
+        if (file != null) {
+            load();
         }
-        firstSeq = entries.isEmpty() ? store.size() + 1 : entries.get(0).seq();
     }
 
-    /** Appends an event; returns its sequence number. */
-    synchronized long publish(String job, int build, String json) {
-        long seq = firstSeq + entries.size();
-        try {
-            store.append(seq, encode(job) + " " + build + " " + json);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "firehose journal", e);
+    private void load() {
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line; (line = r.readLine()) != null; ) {
+                linesInFile++;
+                Entry e = parse(line);
+                if (e == null) {
+                    continue; // a torn or garbled line: skip it, ids after it are still good
+                }
+                if (!entries.isEmpty() && e.seq() != lastSeq() + 1) {
+                    entries.clear(); // a gap: keep only the contiguous run after it
+                }
+                if (entries.isEmpty()) {
+                    firstSeq = e.seq();
+                }
+                entries.add(e);
+                trim();
+            }
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "Cannot read the firehose journal " + file + "; starting a new one", e);
         }
-        entries.add(new Entry(seq, job, build, json));
+        if (linesInFile > 2L * CAPACITY) {
+            compact();
+        }
+    }
+
+    private static Entry parse(String line) {
+        String[] p = line.split(" ", 4);
+        if (p.length < 4 || !p[3].startsWith("{") || !p[3].endsWith("}")) {
+            return null;
+        }
+        try {
+            return new Entry(Long.parseLong(p[0]), URLDecoder.decode(p[1], StandardCharsets.UTF_8),
+                    Integer.parseInt(p[2]), p[3]);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** Appends an event; returns its sequence number. Never throws: a write failure leaves it in memory only. */
+    synchronized long publish(String job, int build, String json) {
+        Entry e = new Entry(lastSeq() + 1, job, build, json);
+        entries.add(e);
+        trim();
+        if (file != null && !failed) {
+            write(e);
+        }
+        return e.seq();
+    }
+
+    private void trim() {
         if (entries.size() > CAPACITY) {
-            entries.subList(0, CAPACITY / 10).clear();
+            entries.subList(0, CAPACITY / 10).clear(); // in steps, so trimming costs little per event
             firstSeq = entries.get(0).seq();
         }
-        return seq;
+    }
+
+    private void write(Entry e) {
+        try {
+            if (out == null) {
+                out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+            }
+            out.write(e.line());
+            out.flush();
+            if (++linesInFile > 4L * CAPACITY) {
+                compact();
+            }
+        } catch (IOException | RuntimeException x) {
+            failed = true;
+            LOG.log(Level.WARNING, "Cannot write the firehose journal " + file + "; keeping events in memory", x);
+        }
+    }
+
+    /** Rewrites the file with the events kept in memory (atomically: a crash leaves the old or the new file). */
+    private void compact() {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            if (out != null) {
+                out.close();
+                out = null;
+            }
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                for (Entry e : entries) {
+                    w.write(e.line());
+                }
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            linesInFile = entries.size();
+        } catch (IOException | RuntimeException x) {
+            LOG.log(Level.WARNING, "Cannot compact the firehose journal " + file, x);
+        }
     }
 
     /** The entry with this sequence number, or null if it is older than what is kept or not yet written. */
@@ -79,6 +171,14 @@ final class Firehose extends Watch {
     }
 
     @Override
-    void release() {}
-
+    synchronized void release() {
+        if (out != null) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                // closing at shutdown: nothing left to do
+            }
+            out = null;
+        }
+    }
 }

@@ -48,12 +48,12 @@ public final class StreamHub implements AutoCloseable {
     /** A hub that keeps its firehose journal in {@code stateDir} (created if missing) so firehose ids survive. */
     public StreamHub(HubConfig config, Path stateDir) throws IOException {
         this.config = config;
-        ProgressJournal store = ProgressJournal.inMemory();
+        Path firehoseFile = null;
         if (stateDir != null) {
             java.nio.file.Files.createDirectories(stateDir);
-            store = ProgressJournal.open(stateDir.resolve("firehose.journal"));
+            firehoseFile = stateDir.resolve("firehose.journal");
         }
-        this.firehose = new Firehose(store);
+        this.firehose = new Firehose(firehoseFile);
         this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("build-stream-ticker"));
         this.pumps = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 daemon("build-stream-pump"));
@@ -236,7 +236,7 @@ public final class StreamHub implements AutoCloseable {
     private void heartbeats() {
         long now = System.nanoTime();
         long hb = TimeUnit.MILLISECONDS.toNanos(config.heartbeatMillis());
-        long stall = Math.max(hb * 4, TimeUnit.SECONDS.toNanos(60));
+        long stall = TimeUnit.MILLISECONDS.toNanos(config.stallMillis());
         for (Subscriber s : subscribers) {
             s.checkIdle(now, hb, stall);
         }
@@ -264,5 +264,6 @@ public final class StreamHub implements AutoCloseable {
         }
         ticker.shutdownNow();
         pumps.shutdown();
+        firehose.release();
     }
 }
