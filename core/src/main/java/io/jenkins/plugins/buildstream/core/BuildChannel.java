@@ -22,12 +22,18 @@ final class BuildChannel extends Watch {
     private Object identity;
     private boolean logSeen;
     private String problem;
-    private final Map<String, Chunk> recent = new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<Key, Chunk> recent = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Chunk> e) {
+        protected boolean removeEldestEntry(Map.Entry<Key, Chunk> e) {
             return size() > 8;
         }
     };
+
+    /**
+     * What an encoded event depends on: the id prefix (a job stream's ids differ from a build stream's), where the
+     * cursor is, what it includes, and the snapshot it read. A record, so looking it up builds no string.
+     */
+    record Key(String idPrefix, Position pos, boolean console, long logLength, int journalSize, boolean complete) {}
 
     /** An encoded event and the position after it. */
     record Chunk(byte[] bytes, Position next, boolean end) {}
@@ -94,13 +100,13 @@ final class BuildChannel extends Watch {
         return s != null && s.problem() != null;
     }
 
-    Chunk cached(String key) {
+    Chunk cached(Key key) {
         synchronized (recent) {
             return recent.get(key);
         }
     }
 
-    void cache(String key, Chunk c) {
+    void cache(Key key, Chunk c) {
         synchronized (recent) {
             recent.put(key, c);
         }

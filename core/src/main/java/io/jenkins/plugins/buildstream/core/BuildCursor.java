@@ -71,8 +71,12 @@ final class BuildCursor implements Cursor {
             return Events.warning("journal-degraded", "progress journal could not be written ("
                     + channel.journal.failure() + "); progress events after a restart may be missing");
         }
+        if (!s.complete() && pos.count() >= s.journalSize() && (!console || pos.offset() >= s.logLength())) {
+            return null; // caught up: the common case after every write, so no key, no cache lookup
+        }
         // The prefix is part of the key: the cached bytes carry ids, and a job stream's differ from a build stream's.
-        String key = idPrefix + pos + "/" + console + "/" + s.logLength() + "/" + s.journalSize() + "/" + s.complete();
+        BuildChannel.Key key = new BuildChannel.Key(idPrefix, pos, console, s.logLength(), s.journalSize(),
+                s.complete());
         BuildChannel.Chunk c = channel.cached(key);
         if (c == null) {
             c = produce(s);

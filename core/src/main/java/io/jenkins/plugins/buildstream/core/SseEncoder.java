@@ -33,7 +33,8 @@ public final class SseEncoder {
         if (event != null) {
             checkEvent(event);
         }
-        StringBuilder sb = new StringBuilder(e.data().length() + 32);
+        StringBuilder sb = new StringBuilder(e.data().length() + (id == null ? 0 : id.length())
+                + (event == null ? 0 : event.length()) + 40);
         if (id != null) {
             field(sb, "id", id);
         }
@@ -103,8 +104,13 @@ public final class SseEncoder {
 
     /** Writes one {@code name: line} per line of {@code value}; an empty name gives comment lines. */
     private static void lines(StringBuilder sb, String name, String value) {
-        int start = 0;
         int n = value.length();
+        if (value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
+            // One line, as every JSON event is: String.indexOf is vectorized, a charAt loop is not.
+            line(sb, name, value, 0, n);
+            return;
+        }
+        int start = 0;
         for (int i = 0; i < n; i++) {
             char c = value.charAt(i);
             if (c == '\r' || c == '\n') {
