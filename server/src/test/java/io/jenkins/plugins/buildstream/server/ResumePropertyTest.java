@@ -56,6 +56,12 @@ class ResumePropertyTest {
         while (!done) {
             boolean cutByProxy = random.nextBoolean();
             try (SseClient c = SseClient.open(cutByProxy ? viaProxy : direct, resumed.lastId())) {
+                if (c.status() == 204) {
+                    // We left right after the build's last event but before its end event: 204 says it is
+                    // complete at our id, which is what EventSource stops on.
+                    resumed.endReason = "completed";
+                    break;
+                }
                 assertThat(c.status()).as("seed %d", seed).isEqualTo(200);
                 int budget = 1 + random.nextInt(25);
                 for (int n = 0; ; n++) {
