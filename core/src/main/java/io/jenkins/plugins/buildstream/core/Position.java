@@ -43,12 +43,15 @@ record Position(long offset, int count) implements Comparable<Position> {
         return v;
     }
 
-    /** Echoes client input safely: bounded, and with control characters made visible. */
+    /**
+     * Echoes client input safely: bounded, and with control characters (C0, DEL, C1 such as NEL U+0085) and the
+     * Unicode line and paragraph separators made visible, so the one-line reason stays one line everywhere.
+     */
     static String printable(String s) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < s.length() && b.length() < 80; i++) {
             char c = s.charAt(i);
-            b.append(c < 0x20 || c == 0x7f ? '?' : c);
+            b.append(Character.isISOControl(c) || c == '\u2028' || c == '\u2029' ? '?' : c);
         }
         return s.length() > 80 ? b + "…" : b.toString();
     }

@@ -75,7 +75,7 @@ public final class ProgressJournal {
         } catch (IOException e) {
             // Unreadable (a directory, a parent that is a file, …): never append to a file we could not load or
             // repair. Like a failed write, this degrades the journal instead of failing the build's streams.
-            failure = e.toString();
+            failure = reason(e);
             LOG.log(Level.WARNING, "Cannot read progress journal " + file + "; keeping events in memory only", e);
         }
     }
@@ -149,9 +149,30 @@ public final class ProgressJournal {
                 ch.write(buf);
             }
         } catch (IOException | RuntimeException e) {
-            failure = e.toString();
+            failure = reason(e);
             LOG.log(Level.WARNING, "Cannot write progress journal " + file + "; keeping events in memory only", e);
         }
+    }
+
+    /**
+     * Why a journal operation failed, fit for a stream's {@code warning} event: the system's reason ("No space left
+     * on device", "Is a directory") without the file's path, which is no business of a remote client. One line.
+     */
+    static String reason(Exception e) {
+        String r;
+        if (e instanceof java.nio.file.FileSystemException fse) {
+            r = fse.getReason() != null ? fse.getReason() : e.getClass().getSimpleName();
+        } else {
+            r = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        }
+        if (file(e) != null) {
+            r = r.replace(file(e), "…");
+        }
+        return Position.printable(r);
+    }
+
+    private static String file(Exception e) {
+        return e instanceof java.nio.file.FileSystemException fse ? fse.getFile() : null;
     }
 
     private synchronized void add(long offset, String json) {

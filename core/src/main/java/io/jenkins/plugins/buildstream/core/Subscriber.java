@@ -74,7 +74,11 @@ final class Subscriber implements WriteListener, AsyncListener {
         try {
             while (true) {
                 if (!out.isReady()) {
-                    blockedSince = System.nanoTime();
+                    // Since when, not since this look: heartbeats and new output wake a blocked subscriber every
+                    // second, and restarting the clock on each wake-up would keep a vanished client forever.
+                    if (blockedSince == 0) {
+                        blockedSince = System.nanoTime();
+                    }
                     return;
                 }
                 blockedSince = 0;
