@@ -55,8 +55,15 @@ final class JobCursor implements Cursor {
             if (!current.ended()) {
                 return bytes;
             }
-            // A build's end is not the job stream's end: drop its terminal event and go on with the next build.
+            // A build's end is not the job stream's end: drop its terminal event and go on with the next build,
+            // but say so when the build's stream ended for another reason than its completion.
+            String reason = current.endReason();
+            int number = current.buildNumber();
             closeCurrent();
+            if (!"completed".equals(reason)) {
+                return Events.warning("build-" + reason, "the stream of build " + number + " ended early ("
+                        + reason + "); following the next build");
+            }
         }
     }
 

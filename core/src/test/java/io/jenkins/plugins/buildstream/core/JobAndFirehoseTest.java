@@ -58,6 +58,28 @@ class JobAndFirehoseTest {
     // --- job streams
 
     @Test
+    void jobStreamSaysWhenABuildEndedEarlyAndGoesOn() throws Exception {
+        TestJob job = new TestJob("demo");
+        TestBuild b1 = new TestBuild(tmp, "demo", 1);
+        job.add(b1);
+        b1.write("one\ntwo\n");
+        try (StreamRecorder r = StreamRecorder.open(server.job(job))) {
+            assertThat(lines(r.take())).containsExactly("one", "two");
+            java.nio.file.Files.write(b1.log, new byte[0]); // truncated under the stream
+            SseEvent warning = r.take();
+            assertThat(json(warning).get("type")).isEqualTo("warning");
+            assertThat(json(warning).get("code")).isEqualTo("build-log-truncated");
+            assertThat(warning.id()).as("no id of its own").isEqualTo("1:8.0");
+            TestBuild b2 = new TestBuild(tmp, "demo", 2);
+            job.add(b2);
+            b2.write("next\n");
+            SseEvent next = r.take();
+            assertThat(lines(next)).containsExactly("next");
+            assertThat(next.id()).isEqualTo("2:5.0");
+        }
+    }
+
+    @Test
     void jobStreamFollowsOneBuildThenTheNext() throws Exception {
         TestJob job = new TestJob("demo");
         TestBuild b1 = new TestBuild(tmp, "demo", 1);

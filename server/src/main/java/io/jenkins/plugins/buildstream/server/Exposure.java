@@ -2,6 +2,7 @@ package io.jenkins.plugins.buildstream.server;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -17,6 +18,9 @@ import java.util.List;
  */
 final class Exposure extends HttpFilter {
     private static final long serialVersionUID = 1L;
+    private static final String COOKIE = "build_stream_token";
+    /** Tokens that can travel in a cookie as they are; others work by header or query only. */
+    private static final java.util.regex.Pattern COOKIE_SAFE = java.util.regex.Pattern.compile("[A-Za-z0-9._~+/=-]+");
     private final String token;
     private final List<String> origins;
 
@@ -38,7 +42,7 @@ final class Exposure extends HttpFilter {
                 return;
             }
         }
-        if (token != null && !authorized(req)) {
+        if (token != null && !authorized(req, rsp)) {
             rsp.setStatus(401);
             rsp.setHeader("WWW-Authenticate", "Bearer realm=\"build-stream\"");
             rsp.setContentType("text/plain;charset=utf-8");
@@ -48,13 +52,35 @@ final class Exposure extends HttpFilter {
         chain.doFilter(req, rsp);
     }
 
-    private boolean authorized(HttpServletRequest req) {
-        String given = req.getParameter("token");
+    /**
+     * A token in the query also sets a cookie, so a person who opens a page with {@code ?token=} can use it: the
+     * page's assets and its {@code EventSource} carry the cookie, not the query.
+     */
+    private boolean authorized(HttpServletRequest req, HttpServletResponse rsp) {
         String auth = req.getHeader("Authorization");
         if (auth != null && auth.startsWith("Bearer ")) {
-            given = auth.substring(7).strip();
+            return matches(auth.substring(7).strip());
         }
-        return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
-                token.getBytes(StandardCharsets.UTF_8));
+        String query = req.getParameter("token");
+        if (query != null) {
+            boolean ok = matches(query);
+            if (ok && COOKIE_SAFE.matcher(token).matches()) {
+                rsp.addHeader("Set-Cookie", COOKIE + "=" + token + "; Path=/; HttpOnly; SameSite=Strict");
+            }
+            return ok;
+        }
+        Cookie[] cookies = req.getCookies();
+        if (cookies != null) {
+            for (Cookie c : cookies) {
+                if (COOKIE.equals(c.getName())) {
+                    return matches(c.getValue());
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean matches(String given) {
+        return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -152,6 +152,20 @@ class ExposureTest {
         }
     }
 
+    @Test
+    void aQueryTokenSetsACookieSoTheBrowserPageWorks() throws Exception {
+        String encoded = java.net.URLEncoder.encode(TOKEN, java.nio.charset.StandardCharsets.UTF_8);
+        HttpResponse<String> page = send("job/quick/1/", Map.of(), "token=" + encoded);
+        String cookie = page.headers().firstValue("Set-Cookie").orElse("");
+        assertThat(cookie).startsWith("build_stream_token=").contains("HttpOnly", "SameSite=Strict");
+        String pair = cookie.substring(0, cookie.indexOf(';'));
+        // The page's assets and its EventSource carry only the cookie.
+        assertThat(send("build-stream/assets/build-stream-panel.js", Map.of("Cookie", pair), null).statusCode())
+                .isEqualTo(200);
+        assertThat(send("job/quick/1/consoleText", Map.of("Cookie", "build_stream_token=wrong"), null).statusCode())
+                .isEqualTo(401);
+    }
+
     // --- CORS
 
     @Test
