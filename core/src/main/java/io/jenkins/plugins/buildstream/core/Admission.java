@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
  * against the build, admits within the limit, sets the headers and goes async. Runs in the request thread.
  */
 final class Admission {
+    /** Larger than any event of the default 64 KiB line limit, so that Jetty writes each in one piece. */
+    static final int STREAM_BUFFER = 128 * 1024;
     private final StreamHub hub;
     private final HttpServletRequest req;
     private final HttpServletResponse rsp;
@@ -82,6 +84,10 @@ final class Admission {
             rsp.setContentType("text/event-stream;charset=utf-8");
             rsp.setHeader("Cache-Control", "no-cache");
             rsp.setHeader("X-Accel-Buffering", "no");
+            if (EventOutput.writesBuffers(rsp.getOutputStream()) && rsp.getBufferSize() < STREAM_BUFFER) {
+                // Only cuts large writes into pieces here (see EventOutput): a replay event then goes out whole.
+                rsp.setBufferSize(STREAM_BUFFER);
+            }
             AsyncContext ctx = req.startAsync();
             ctx.setTimeout(0);
             byte[] retry = SseEncoder.retry(hub.config().retryMillis()).getBytes(StandardCharsets.UTF_8);

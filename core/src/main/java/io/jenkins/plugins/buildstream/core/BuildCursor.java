@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
  */
 final class BuildCursor implements Cursor {
     private static final ThreadLocal<ByteBuffer> WINDOW = new ThreadLocal<>();
+    private static final ThreadLocal<ConsoleEventEncoder> ENCODER = ThreadLocal.withInitial(ConsoleEventEncoder::new);
 
     private final BuildChannel channel;
     private final Access access;
@@ -142,13 +143,14 @@ final class BuildCursor implements Cursor {
             }
         }
         boolean last = eof && buf.position() == limit - pos.offset();
-        ConsoleText.Chunk decoded = ConsoleText.decode(buf.array(), 0, buf.position(), last, maxLineBytes);
-        if (decoded.consumed() == 0) {
+        // Log bytes straight to event bytes, the same as Events.console over ConsoleText.decode's lines.
+        ConsoleEventEncoder enc = ENCODER.get();
+        int consumed = enc.lines(buf.array(), 0, buf.position(), last, maxLineBytes);
+        if (consumed == 0) {
             return null;
         }
-        long to = pos.offset() + decoded.consumed();
+        long to = pos.offset() + consumed;
         Position next = new Position(to, pos.count());
-        return new BuildChannel.Chunk(Events.console(idPrefix + next, pos.offset(), to, decoded.lines()), next,
-                false);
+        return new BuildChannel.Chunk(enc.event(idPrefix + next, pos.offset(), to), next, false);
     }
 }

@@ -1,36 +1,49 @@
 package io.jenkins.plugins.buildstream.core;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * The state of one {@link ConsoleText#decode} call; it lives only for that call so the public API stays
  * stateless, and keeps per-line bookkeeping in reused arrays so that decoding allocates little beyond the lines.
+ *
+ * <p>Each line is handed to a {@link Sink} as the UTF-8 bytes that make up its text (notes removed, NUL spelled
+ * out): {@link ConsoleText#decode} turns them into strings, {@link ConsoleEventEncoder} into JSON directly.
  */
 final class ConsoleDecoder {
+    /** Receives each line's bytes, still to be decoded as UTF-8; they are only valid during the call. */
+    interface Sink {
+        /**
+         * @param plain true if every byte is printable ASCII other than {@code "} and {@code \} (0x20..0x7F), so
+         *     the bytes are their own JSON string content; false says nothing
+         */
+        void line(byte[] b, int from, int to, boolean plain);
+    }
+
     private final byte[] buf;
     private final int end;
     private final boolean eof;
     private final int max;
-    private final List<String> lines = new ArrayList<>();
+    private final Sink sink;
     /** Start and end offsets of the notes on the current line, pairwise. */
     private int[] notes = new int[8];
     private int noteCount;
     private boolean sawNul;
+    /** No byte of the line so far needs a second look from a JSON writer (see {@link Sink#line}). */
+    private boolean plain;
     /** Start of the first note on the line that the buffer end leaves undecided, or -1. */
     private int undecided;
     private byte[] scratch;
 
-    ConsoleDecoder(byte[] buf, int end, boolean eof, int max) {
+    ConsoleDecoder(byte[] buf, int end, boolean eof, int max, Sink sink) {
         this.buf = buf;
         this.end = end;
         this.eof = eof;
         this.max = max;
+        this.sink = sink;
     }
 
-    ConsoleText.Chunk run(int off) {
+    /** Decodes the lines from {@code off} on; returns how many bytes they came from. */
+    int run(int off) {
         int pos = off;
         while (pos < end) {
             int next = line(pos);
@@ -39,13 +52,17 @@ final class ConsoleDecoder {
             }
             pos = next;
         }
-        return new ConsoleText.Chunk(lines, pos - off);
+        return pos - off;
     }
 
-    /** Emits the line (or over-long piece) starting at {@code pos}; returns where the next starts, or -1. */
-    private int line(int pos) {
+    /**
+     * Emits the line (or over-long piece) starting at {@code pos}; returns where the next starts, or -1 if it is not
+     * complete yet. {@link ConsoleEventEncoder} calls it directly for the lines its own fast lane leaves.
+     */
+    int line(int pos) {
         noteCount = 0;
         sawNul = false;
+        plain = true;
         undecided = -1;
         // One byte past the longest allowed content, so a terminator right after it is still seen.
         int limit = (int) Math.min(end, (long) pos + max + 1);
@@ -53,10 +70,20 @@ final class ConsoleDecoder {
         while (i < limit) {
             int b = buf[i] & 0xFF;
             if (b > ConsoleText.ESC) {
-                i = ConsoleText.skipPlain(buf, i + 1, limit);
+                if (plain) {
+                    // The same one pass also tells the sink whether the line can be copied as it is.
+                    i = ConsoleText.skipJsonPlain(buf, i, limit);
+                    if (i < limit && (buf[i] & 0xFF) > ConsoleText.ESC) {
+                        plain = false;
+                        i = ConsoleText.skipPlain(buf, i + 1, limit);
+                    }
+                } else {
+                    i = ConsoleText.skipPlain(buf, i + 1, limit);
+                }
             } else if (b == '\n' || b == '\r') {
                 break;
             } else if (b == ConsoleText.ESC) {
+                plain = false;
                 int ne = ConsoleText.noteEnd(buf, i, end);
                 if (ne > 0) {
                     addNote(i, ne);
@@ -68,6 +95,7 @@ final class ConsoleDecoder {
                     i++;
                 }
             } else {
+                plain = false;
                 sawNul |= b == 0;
                 i++;
             }
@@ -156,13 +184,13 @@ final class ConsoleDecoder {
 
     private void emit(int from, int to, boolean piece) {
         if (noteCount == 0 && !sawNul) {
-            lines.add(new String(buf, from, to - from, StandardCharsets.UTF_8));
+            sink.line(buf, from, to, plain);
             return;
         }
         int n = copyWithoutNotes(from, to);
         // A piece made only of a note carries no text; an empty line there would be noise.
         if (n > 0 || !piece) {
-            lines.add(new String(scratch, 0, n, StandardCharsets.UTF_8));
+            sink.line(scratch, 0, n, false);
         }
     }
 

@@ -3,6 +3,8 @@ package io.jenkins.plugins.buildstream.core;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -37,6 +39,9 @@ public final class ConsoleText {
     private static final int NOT_A_NOTE = -1;
     static final int UNDECIDED = -2;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    /** Little-endian whatever the platform: byte k of the array is byte k of the long, counted from the low end. */
+    private static final VarHandle LE_LONGS =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     static {
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
@@ -92,7 +97,10 @@ public final class ConsoleText {
         if (maxLineBytes < 4) {
             throw new IllegalArgumentException("maxLineBytes must be at least 4: " + maxLineBytes);
         }
-        return new ConsoleDecoder(buf, off + len, eof, maxLineBytes).run(off);
+        List<String> lines = new ArrayList<>();
+        int consumed = new ConsoleDecoder(buf, off + len, eof, maxLineBytes,
+                (b, from, to, plain) -> lines.add(new String(b, from, to - from, StandardCharsets.UTF_8))).run(off);
+        return new Chunk(lines, consumed);
     }
 
     /** Removes complete ConsoleNotes from one line of text; other text, escapes included, is kept. */
@@ -165,6 +173,52 @@ public final class ConsoleText {
             i++;
         }
         return i;
+    }
+
+    /**
+     * Index of the first byte at or after {@code i} that is not printable ASCII other than {@code "} and {@code \}
+     * (so a control character, a quote, a backslash or a byte of a multi-byte character), or {@code limit}: the
+     * bytes before it are their own JSON string content. Eight bytes per step.
+     */
+    static int skipJsonPlain(byte[] buf, int i, int limit) {
+        while (i <= limit - 2 * Long.BYTES) {
+            // Two words per step, so that both tests run side by side.
+            long a = jsonFlags((long) LE_LONGS.get(buf, i));
+            long b = jsonFlags((long) LE_LONGS.get(buf, i + Long.BYTES));
+            if ((a | b) != 0) {
+                return a != 0 ? i + (Long.numberOfTrailingZeros(a) >>> 3)
+                        : i + Long.BYTES + (Long.numberOfTrailingZeros(b) >>> 3);
+            }
+            i += 2 * Long.BYTES;
+        }
+        if (i <= limit - Long.BYTES) {
+            long a = jsonFlags((long) LE_LONGS.get(buf, i));
+            if (a != 0) {
+                return i + (Long.numberOfTrailingZeros(a) >>> 3);
+            }
+            i += Long.BYTES;
+        }
+        while (i < limit) {
+            int c = buf[i];
+            if (c < 0x20 || c == '"' || c == '\\') { // bytes from 0x80 on are negative
+                return i;
+            }
+            i++;
+        }
+        return limit;
+    }
+
+    /**
+     * The high bit of each byte of {@code x} set exactly when that byte is not printable ASCII other than {@code "}
+     * and {@code \}; the other bits clear. The low seven bits of each byte are tested with additions that cannot
+     * carry into the next byte, so every byte's flag is its own (and the lowest one locates the first such byte).
+     */
+    static long jsonFlags(long x) {
+        long low = x & 0x7F7F7F7F7F7F7F7FL;
+        long atLeastSpace = low + 0x6060606060606060L; // high bit set iff the byte is >= 0x20
+        long notQuote = (low ^ 0x2222222222222222L) + 0x7F7F7F7F7F7F7F7FL; // high bit set iff the byte is not '"'
+        long notBackslash = (low ^ 0x5C5C5C5C5C5C5C5CL) + 0x7F7F7F7F7F7F7F7FL;
+        return (x | ~(atLeastSpace & notQuote & notBackslash)) & 0x8080808080808080L;
     }
 
     private static boolean startsWith(byte[] buf, int i, byte[] prefix) {

@@ -35,12 +35,15 @@ final class Subscriber implements WriteListener, AsyncListener {
     private volatile long lastWrite = System.nanoTime();
     private volatile long blockedSince;
     private boolean needFlush;
+    /** Every write goes to the connection by itself (see {@link EventOutput#sendsAtOnce}): no flush needed. */
+    private final boolean sendsAtOnce;
     private Watch parkedOn;
 
     Subscriber(StreamHub hub, AsyncContext ctx, Cursor cursor, byte[] first, Runnable onClose) throws IOException {
         this.hub = hub;
         this.ctx = ctx;
         this.out = ctx.getResponse().getOutputStream();
+        this.sendsAtOnce = EventOutput.sendsAtOnce(out);
         this.cursor = cursor;
         this.first = first;
         this.onClose = onClose;
@@ -98,8 +101,9 @@ final class Subscriber implements WriteListener, AsyncListener {
                     }
                     continue;
                 }
-                out.write(b);
-                needFlush = true;
+                EventOutput.write(out, b);
+                // A flush would be a second trip through the container's write path for each event, for nothing.
+                needFlush = !sendsAtOnce;
                 lastWrite = System.nanoTime();
             }
         } catch (IOException | RuntimeException e) {
