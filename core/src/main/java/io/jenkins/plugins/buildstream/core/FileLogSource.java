@@ -36,11 +36,6 @@ final class FileLogSource implements LogSource {
         return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
     }
 
-    /** Forgets the open channel so the next read opens the file anew (after it was replaced). */
-    synchronized void reopen() throws IOException {
-        close();
-    }
-
     @Override
     public synchronized void close() throws IOException {
         if (channel != null) {
