@@ -138,7 +138,7 @@ final class BuildCursor implements Cursor {
         long want = Math.min(limit - pos.offset(), window);
         buf.limit((int) want);
         while (buf.hasRemaining()) {
-            if (channel.log.read(pos.offset() + buf.position(), buf) < 0) {
+            if (channel.log.read(pos.offset() + buf.position(), buf) <= 0) {
                 break;
             }
         }

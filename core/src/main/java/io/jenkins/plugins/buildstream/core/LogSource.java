@@ -17,7 +17,10 @@ public interface LogSource extends Closeable {
      */
     long length() throws IOException;
 
-    /** Reads into {@code dst} from {@code position}, like {@code FileChannel.read(dst, position)}; -1 at the end. */
+    /**
+     * Reads into {@code dst} from {@code position}, like {@code FileChannel.read(dst, position)}; -1 at the end. A
+     * result of 0 is taken as "nothing more for now", so a source that cannot make progress never spins a pump.
+     */
     int read(long position, ByteBuffer dst) throws IOException;
 
     /**

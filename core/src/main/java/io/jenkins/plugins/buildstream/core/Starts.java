@@ -134,7 +134,7 @@ final class Starts {
                 int len = (int) Math.min(buf.capacity(), pos);
                 long from = pos - len;
                 buf.clear().limit(len);
-                while (buf.hasRemaining() && ch.log.read(from + buf.position(), buf) >= 0) {
+                while (buf.hasRemaining() && ch.log.read(from + buf.position(), buf) > 0) {
                     // fill the window
                 }
                 for (int i = len - 1; i >= 0; i--) {
