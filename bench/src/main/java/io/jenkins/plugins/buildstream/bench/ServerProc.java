@@ -34,9 +34,9 @@ final class ServerProc implements AutoCloseable {
 
     static ServerProc start(Path data, List<String> jvmOpts, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
-        cmd.add(Bench.java());
+        cmd.add(ProcFs.java());
         cmd.addAll(jvmOpts);
-        cmd.addAll(List.of("-cp", Bench.classpath(), MAIN, "--no-demo", "--data", data.toString(), "--port", "0"));
+        cmd.addAll(List.of("-cp", ProcFs.classpath(), MAIN, "--no-demo", "--data", data.toString(), "--port", "0"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         CompletableFuture<Integer> ready = new CompletableFuture<>();
@@ -72,8 +72,8 @@ final class ServerProc implements AutoCloseable {
 
     /** A job whose only step is the {@link LineWriter}. */
     static String lineWriterJob() {
-        return "stage Write\nsh " + Bench.java() + " -Xmx32m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "
-                + Bench.classpath() + " " + LineWriter.class.getName() + " .\n";
+        return "stage Write\nsh " + ProcFs.java() + " -Xmx32m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "
+                + ProcFs.classpath() + " " + LineWriter.class.getName() + " .\n";
     }
 
     /** POST /job/name/build; returns the build number. */
@@ -157,6 +157,14 @@ final class ServerProc implements AutoCloseable {
     int fdCount() throws IOException {
         try (var s = Files.list(Path.of("/proc/" + pid + "/fd"))) {
             return (int) s.count();
+        }
+    }
+
+    /** Waits until the server holds at most {@code max} descriptors (it has let go of closed connections). */
+    void awaitFds(int max, long timeoutMillis) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (fdCount() > max && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
         }
     }
 
