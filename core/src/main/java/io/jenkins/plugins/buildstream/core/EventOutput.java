@@ -24,10 +24,14 @@ import java.nio.ByteBuffer;
 final class EventOutput {
     private static final MethodType WRITE = MethodType.methodType(void.class, ServletOutputStream.class,
             ByteBuffer.class);
-    /** The class's own public {@code write(ByteBuffer)}, or null: then events go through {@code write(byte[])}. */
-    private static final ClassValue<MethodHandle> BUFFER_WRITE = new ClassValue<>() {
+
+    /** How a container class takes buffers: its own public {@code write(ByteBuffer)}, and whether that is Jetty's. */
+    private record BufferWrite(MethodHandle handle, boolean jetty) {}
+
+    /** Looked up once per output class; null: events go through {@code write(byte[])}. */
+    private static final ClassValue<BufferWrite> BUFFER_WRITE = new ClassValue<>() {
         @Override
-        protected MethodHandle computeValue(Class<?> type) {
+        protected BufferWrite computeValue(Class<?> type) {
             try {
                 Method m = type.getMethod("write", ByteBuffer.class);
                 // Not the API's own default, which copies into write(byte[]) and so would aggregate all the same.
@@ -35,7 +39,8 @@ final class EventOutput {
                         || !Modifier.isPublic(m.getDeclaringClass().getModifiers())) {
                     return null;
                 }
-                return MethodHandles.publicLookup().unreflect(m).asType(WRITE);
+                return new BufferWrite(MethodHandles.publicLookup().unreflect(m).asType(WRITE),
+                        m.getDeclaringClass().getName().startsWith("org.eclipse.jetty."));
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                 return null;
             }
@@ -51,21 +56,9 @@ final class EventOutput {
      * its flushes.
      */
     static boolean sendsAtOnce(ServletOutputStream out) {
-        MethodHandle mh = BUFFER_WRITE.get(out.getClass());
-        return mh != null && JETTY_WRITE.get(out.getClass());
+        BufferWrite w = BUFFER_WRITE.get(out.getClass());
+        return w != null && w.jetty();
     }
-
-    private static final ClassValue<Boolean> JETTY_WRITE = new ClassValue<>() {
-        @Override
-        protected Boolean computeValue(Class<?> type) {
-            try {
-                return type.getMethod("write", ByteBuffer.class).getDeclaringClass().getName()
-                        .startsWith("org.eclipse.jetty.");
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return false;
-            }
-        }
-    };
 
     /** True if {@code out} takes events as buffers, without aggregating them. */
     static boolean writesBuffers(ServletOutputStream out) {
@@ -74,13 +67,13 @@ final class EventOutput {
 
     /** Writes {@code b}, which must not change afterwards: the container may still hold it after this returns. */
     static void write(ServletOutputStream out, byte[] b) throws IOException {
-        MethodHandle mh = BUFFER_WRITE.get(out.getClass());
-        if (mh == null) {
+        BufferWrite w = BUFFER_WRITE.get(out.getClass());
+        if (w == null) {
             out.write(b);
             return;
         }
         try {
-            mh.invokeExact(out, ByteBuffer.wrap(b));
+            w.handle().invokeExact(out, ByteBuffer.wrap(b));
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
