@@ -95,6 +95,7 @@ final class BuildChannel extends Watch {
     }
 
     /** True once this channel's log is unusable: new subscribers need a fresh channel. */
+    @Override
     boolean broken() {
         Snapshot s = snapshot;
         return s != null && s.problem() != null;

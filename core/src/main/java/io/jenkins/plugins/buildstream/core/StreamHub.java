@@ -168,14 +168,7 @@ public final class StreamHub implements AutoCloseable {
     }
 
     BuildChannel acquire(BuildHandle build) {
-        String key = "b:" + build.key();
-        synchronized (watches) {
-            Watch w = watches.get(key);
-            if (w instanceof BuildChannel ch && ch.broken()) {
-                watches.remove(key); // its streams are ending; the log under that name is a new one
-            }
-        }
-        return (BuildChannel) acquire(key, () -> new BuildChannel(build));
+        return (BuildChannel) acquire("b:" + build.key(), () -> new BuildChannel(build));
     }
 
     JobWatch acquire(JobHandle job) {
@@ -185,7 +178,9 @@ public final class StreamHub implements AutoCloseable {
     private Watch acquire(String key, java.util.function.Supplier<Watch> create) {
         synchronized (watches) {
             Watch w = watches.get(key);
-            if (w == null) {
+            if (w == null || w.broken()) {
+                // A broken watch keeps serving only the streams it is ending; newcomers get a fresh one (the old one
+                // is released by its last user, and release() only unmaps the watch that is mapped).
                 w = create.get();
                 watches.put(key, w);
             }

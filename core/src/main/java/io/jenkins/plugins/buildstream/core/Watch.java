@@ -17,6 +17,11 @@ abstract class Watch {
      * threads validating a resume id, and recording threads all refresh. */
     abstract boolean refresh();
 
+    /** True once the watched thing became unusable for new subscribers (a build's log shrank or vanished). */
+    boolean broken() {
+        return false;
+    }
+
     /** Releases what the watch holds open. */
     abstract void release();
 
