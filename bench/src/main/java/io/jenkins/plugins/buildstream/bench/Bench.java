@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The benchmark driver: {@code java -jar build-stream-bench.jar all|w1|w2|w3|w4|w5|jmh … [options]}. Each workload
+ * The benchmark driver: {@code java -jar build-stream-bench.jar all|w1|…|w6|jmh … [options]}. Each workload
  * starts the standalone server in a separate JVM on a fresh data directory, drives it over loopback from this process
  * (and from extra client processes where descriptors demand), and adds its figures to one table printed at the end.
  */
@@ -49,7 +49,7 @@ public final class Bench {
             String a = args[i];
             switch (a) {
                 case "all" -> what.addAll(ALL);
-                case "w1", "w2", "w3", "w4", "w5", "jmh" -> what.add(a);
+                case "w1", "w2", "w3", "w4", "w5", "w6", "jmh" -> what.add(a);
                 case "--replay-mb" -> b.replayMb = Long.parseLong(args[++i]);
                 case "--w2-seconds" -> b.w2Seconds = Integer.parseInt(args[++i]);
                 case "--w5-viewers" -> b.w5Viewers = Integer.parseInt(args[++i]);
@@ -58,12 +58,15 @@ public final class Bench {
                 case "--w2-subscribers" -> b.w2Subscribers = ints(args[++i]);
                 case "--w2-rates" -> b.w2Rates = ints(args[++i]);
                 case "--w4-clients" -> b.w4Clients = Integer.parseInt(args[++i]);
+                case "--w6-idle" -> b.w6Idle = ints(args[++i]);
+                case "--w6-subscribers" -> b.w6Subscribers = ints(args[++i]);
+                case "--w6-seconds" -> b.w6Seconds = Integer.parseInt(args[++i]);
                 case "--server-jvm" -> b.serverJvm.add(args[++i]);
                 default -> {
-                    System.err.println("usage: java -jar build-stream-bench.jar all|w1|w2|w3|w4|w5|jmh... "
+                    System.err.println("usage: java -jar build-stream-bench.jar all|w1|w2|w3|w4|w5|w6|jmh... "
                             + "[--replay-mb N] [--w2-seconds N] [--w2-subscribers a,b] [--w2-rates a,b] "
                             + "[--w1-sizes a,b] [--w4-clients N] [--w5-viewers N] [--w5-seconds N] "
-                            + "[--server-jvm OPT]");
+                            + "[--w6-idle a,b] [--w6-subscribers a,b] [--w6-seconds N] [--server-jvm OPT]");
                     System.exit(2);
                 }
             }
@@ -77,6 +80,7 @@ public final class Bench {
             case "w3" -> new W3Replay(run);
             case "w4" -> new W4Storm(run);
             case "w5" -> new W5PushVsPoll(run);
+            case "w6" -> new W6VersusNchan(run);
             case "jmh" -> new JmhSuite(run);
             default -> throw new AssertionError(name);
         };

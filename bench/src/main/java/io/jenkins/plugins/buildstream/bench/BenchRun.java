@@ -20,6 +20,9 @@ final class BenchRun {
     List<Integer> w2Subscribers = List.of(100, 1000, 10_000);
     List<Integer> w2Rates = List.of(1, 10, 100);
     int w4Clients = 10_000;
+    List<Integer> w6Idle = List.of(5000, 10_000);
+    List<Integer> w6Subscribers = List.of(2000, 10_000);
+    int w6Seconds = 10;
     final List<String> serverJvm = new ArrayList<>();
 
     BenchRun(Path root) {

@@ -41,6 +41,12 @@ final class ProcFs {
                         + System.getProperty("os.version"));
     }
 
+    /** The load average, so that a figure measured on a shared machine says how shared it was. */
+    static String loadAverage() throws IOException {
+        String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+        return "load average (1/5/15 min): " + f[0] + " " + f[1] + " " + f[2];
+    }
+
     /** Slab (KiB) from /proc/meminfo and TCP socket buffer pages from /proc/net/sockstat. */
     static long[] kernel() throws IOException {
         long slab = 0;

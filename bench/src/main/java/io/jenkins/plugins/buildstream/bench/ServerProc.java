@@ -33,11 +33,18 @@ final class ServerProc implements AutoCloseable {
     }
 
     static ServerProc start(Path data, List<String> jvmOpts, String... args) throws Exception {
+        List<String> a = new ArrayList<>(List.of("--no-demo", "--data", data.toString(), "--port", "0"));
+        a.addAll(List.of(args));
+        return launch(MAIN, data, jvmOpts, a);
+    }
+
+    /** Starts {@code main} from the bench jar in its own JVM; it prints {@code BUILD_STREAM_PORT=<port>} when ready. */
+    static ServerProc launch(String main, Path data, List<String> jvmOpts, List<String> args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcFs.java());
         cmd.addAll(jvmOpts);
-        cmd.addAll(List.of("-cp", ProcFs.classpath(), MAIN, "--no-demo", "--data", data.toString(), "--port", "0"));
-        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("-cp", ProcFs.classpath(), main));
+        cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         CompletableFuture<Integer> ready = new CompletableFuture<>();
         Path logFile = data.resolve("server.out");
@@ -146,6 +153,10 @@ final class ServerProc implements AutoCloseable {
     }
 
     long rssKb() throws IOException {
+        return rssKb(pid);
+    }
+
+    static long rssKb(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", ""));

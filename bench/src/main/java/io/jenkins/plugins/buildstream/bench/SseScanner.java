@@ -68,7 +68,8 @@ final class SseScanner {
             if (starts(b, off, len, CONSOLE)) {
                 v.lastSeq = client.checker.check(v.lastSeq, b, off, off + len, now);
             }
-        } else if (starts(b, off, len, RETRY)) {
+        } else if (starts(b, off, len, RETRY) || b[off] == ':') {
+            // the first frame: our server's retry, Nchan's ": hi" comment
             if (!v.gotRetry) {
                 v.gotRetry = true;
                 client.ready.incrementAndGet();

@@ -1,0 +1,144 @@
+package io.jenkins.plugins.buildstream.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.HdrHistogram.Histogram;
+
+/**
+ * W6: Nchan, the container floor and the standalone server (default settings) side by side in one run, with the
+ * same load client: fan-out latency and server CPU per delivered message at N × K/s, and idle RSS per subscriber.
+ * Each row runs the three one after the other, so they see the same machine within seconds of each other.
+ */
+final class W6VersusNchan implements Workload {
+    private final BenchRun run;
+    private final Table table;
+    private int streams;
+
+    W6VersusNchan(BenchRun run) {
+        this.run = run;
+        this.table = run.table;
+    }
+
+    /** One contestant's figures for one row. */
+    private record Result(double p50, double p99, double cpuPerMsg, long events, long lines, long expected,
+                          long bad) {}
+
+    @Override
+    public void run() throws Exception {
+        List<Contestant> all = new ArrayList<>();
+        try {
+            all.add(Nchan.start(run.root.resolve("w6-nchan")));
+            all.add(JvmContestant.floor(run));
+            all.add(JvmContestant.buildStream(run));
+            System.out.println("  " + ProcFs.loadAverage());
+            long[] base = new long[all.size()];
+            for (int i = 0; i < all.size(); i++) {
+                base[i] = ServerProc.rssKb(all.get(i).pid());
+            }
+            for (int n : run.w6Idle) {
+                idle(all, n, base);
+            }
+            for (Contestant c : all) {
+                latency(c, 1000, 100, 500); // warm-up, not recorded: JIT for the JVMs, pools for all
+            }
+            for (int n : run.w6Subscribers) {
+                Result[] r = new Result[all.size()];
+                for (int i = 0; i < all.size(); i++) {
+                    r[i] = latency(all.get(i), n, 10, 10L * run.w6Seconds);
+                }
+                report(all, n, r);
+            }
+            System.out.println("  " + ProcFs.loadAverage());
+        } finally {
+            for (Contestant c : all) {
+                c.close();
+            }
+        }
+    }
+
+    /** RSS growth per subscriber from the server's RSS before any W6 stream, with n idle subscribers connected. */
+    private void idle(List<Contestant> all, int n, long[] base) throws Exception {
+        double[] per = new double[all.size()];
+        for (int i = 0; i < all.size(); i++) {
+            Contestant c = all.get(i);
+            Contestant.Feed f = c.feed("idle" + ++streams);
+            try (LoadClient lc = new LoadClient(c.port())) {
+                lc.autoReconnect = true;
+                lc.open(n, f.path(), LoadClient.Mode.SSE);
+                if (!lc.await(v -> v.gotRetry, 120_000)) {
+                    throw new IllegalStateException(c.name() + ": idle subscribers did not connect");
+                }
+                Thread.sleep(2000);
+                per[i] = (ServerProc.rssKb(c.pid()) - base[i]) * 1024.0 / n;
+            }
+            f.stop();
+            c.settle();
+        }
+        String p = String.format("N=%d idle", n);
+        for (int i = 0; i < all.size(); i++) {
+            table.add("W6", p, all.get(i).name() + " RSS growth per subscriber",
+                    String.format("%.1f KB", per[i] / 1000), null, null);
+        }
+        table.add("W6", p, "ratio Build Stream / Nchan", ratio(per[2], per[0]), "<= 1",
+                per[2] <= per[0]);
+    }
+
+    private Result latency(Contestant c, int subs, double rate, long lines) throws Exception {
+        Contestant.Feed f = c.feed("s" + ++streams);
+        try (LoadClient lc = new LoadClient(c.port())) {
+            lc.open(subs, f.path(), LoadClient.Mode.SSE);
+            if (!lc.await(v -> v.gotRetry || v.ch == null, 120_000)) {
+                throw new IllegalStateException(c.name() + ": subscribers did not connect");
+            }
+            Thread.sleep(500);
+            lc.latency.getIntervalHistogram(); // reset
+            lc.recordLatency = true;
+            long events0 = lc.events.get();
+            long lines0 = lc.lines.get();
+            long cpu0 = ServerProc.cpuMicros(c.pid());
+            f.publish(lines, rate);
+            boolean all = lc.await(v -> v.lastSeq >= lines || v.ch == null, (long) (lines / rate * 1000) + 60_000);
+            long cpu = ServerProc.cpuMicros(c.pid()) - cpu0;
+            lc.recordLatency = false;
+            Histogram h = lc.latency.getIntervalHistogram();
+            long events = lc.events.get() - events0;
+            long got = lc.lines.get() - lines0;
+            long bad = lc.gaps.get() + lc.dups.get() + (all ? 0 : 1);
+            Result r = new Result(h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
+                    events == 0 ? 0 : cpu / (double) events, events, got, lines * subs, bad);
+            System.out.printf(Locale.ROOT, "  %-12s N=%d K=%.0f/s: p50 %.1f p99 %.1f max %.1f ms, %.1f us CPU per "
+                            + "message, %d events, %d/%d lines, gaps+dups %d%n", c.name(), subs, rate, r.p50(),
+                    r.p99(), h.getMaxValue() / 1e3, r.cpuPerMsg(), events, got, lines * subs, bad);
+            f.stop();
+            return r;
+        } finally {
+            c.settle();
+        }
+    }
+
+    private void report(List<Contestant> all, int n, Result[] r) {
+        String p = String.format("N=%d K=10/s", n);
+        for (int i = 0; i < all.size(); i++) {
+            Result x = r[i];
+            table.add("W6", p, all.get(i).name() + " latency p50 / p99", String.format(Locale.ROOT,
+                    "%.1f / %.1f ms", x.p50(), x.p99()), null, null);
+            table.add("W6", p, all.get(i).name() + " CPU per delivered message", String.format(Locale.ROOT,
+                    "%.1f us (%d events)", x.cpuPerMsg(), x.events()), null, null);
+            if (x.bad() != 0 || x.lines() != x.expected()) {
+                table.add("W6", p, all.get(i).name() + " INCOMPLETE", "delivered " + x.lines() + " of "
+                        + x.expected() + ", gaps+dups " + x.bad(), null, false);
+            }
+        }
+        Result ours = r[2];
+        Result nchan = r[0];
+        table.add("W6", p, "p99 ratio Build Stream / Nchan", ratio(ours.p99(), nchan.p99()),
+                n == 10_000 ? "p99 <= 100 ms" : "<= 1", n == 10_000 ? ours.p99() <= 100 : ours.p99() <= nchan.p99());
+        table.add("W6", p, "CPU ratio Build Stream / Nchan", ratio(ours.cpuPerMsg(), nchan.cpuPerMsg()),
+                n == 10_000 ? null : "<= 1", n == 10_000 ? null : ours.cpuPerMsg() <= nchan.cpuPerMsg());
+    }
+
+    private static String ratio(double a, double b) {
+        return String.format(Locale.ROOT, "%.2f", a / b);
+    }
+}
