@@ -33,6 +33,8 @@ final class BuildService implements AutoCloseable {
         return t;
     });
 
+    private volatile java.util.function.Consumer<ServerBuild> onStart = b -> {};
+
     BuildService(Path dataDir, StreamHub hub) throws IOException {
         this.jobsDir = dataDir.resolve("jobs");
         this.hub = hub;
@@ -88,9 +90,15 @@ final class BuildService implements AutoCloseable {
         return new ArrayList<>(jobs.values());
     }
 
+    /** Also tells {@code listener} of each build started (before its first event). */
+    void onStart(java.util.function.Consumer<ServerBuild> listener) {
+        this.onStart = listener;
+    }
+
     /** Queues and starts a new build of {@code job}. */
     ServerBuild start(ServerJob job) throws IOException {
         ServerBuild b = job.newBuild();
+        onStart.accept(b);
         hub.record(b, ProgressEvents.build(b, "queued", null, b.queuedAt(), null, null, 0,
                 job.estimatedDurationMs()));
         BuildRunner runner = new BuildRunner(hub, b);

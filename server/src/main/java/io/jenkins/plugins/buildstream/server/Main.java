@@ -27,8 +27,13 @@ public final class Main {
             }
         }, "build-stream-shutdown"));
         String base = server.baseUrl();
-        System.out.println("Build Stream listening on " + base + " (data in " + options.data().toAbsolutePath()
-                + ")");
+        if (options.scale().edge()) {
+            System.out.println("Build Stream edge listening on " + base + " (serving from " + options.scale().redis()
+                    + ")");
+        } else {
+            System.out.println("Build Stream listening on " + base + " (data in " + options.data().toAbsolutePath()
+                    + ")" + (options.scale().redis() == null ? "" : ", replicating to " + options.scale().redis()));
+        }
         System.out.println("BUILD_STREAM_PORT=" + server.port());
         if (options.demo()) {
             String url = server.startBuild("demo");

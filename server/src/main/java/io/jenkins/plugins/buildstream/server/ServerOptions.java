@@ -9,7 +9,7 @@ import java.util.List;
 
 /** Command-line options of the standalone server. */
 record ServerOptions(String host, int port, Path data, boolean demo, String token, List<String> corsOrigins,
-                     HubConfig hub, int idleTimeoutMillis) {
+                     HubConfig hub, int idleTimeoutMillis, ScaleOptions scale) {
     static final String USAGE = """
             usage: build-stream-server [options]
               --host ADDR            address to bind (default 127.0.0.1; any other needs --token)
@@ -25,6 +25,10 @@ record ServerOptions(String host, int port, Path data, boolean demo, String toke
                                      max(4 x heartbeat, 60))
               --idle-timeout-ms N    Jetty's idle timeout: a connection silent this long is dropped (default
                                      30000; keep it above the heartbeat)
+              --redis URL            replicate builds into Redis Streams: redis://host:port[/db] (docs/SCALING.md)
+              --retention-hours N    how long Redis keeps a build after its last output (default 24)
+              --edge                 serve builds from Redis only (needs --redis; no builds, no data directory)
+              --edge-secret-file F   secret shared by origin and edges to sign stream tokens
             """;
 
     static ServerOptions parse(String[] args) {
@@ -36,6 +40,7 @@ record ServerOptions(String host, int port, Path data, boolean demo, String toke
         List<String> cors = new ArrayList<>();
         HubConfig hub = HubConfig.defaults();
         int idleTimeout = 30_000; // as Winstone's default: heartbeats must keep streams alive under it
+        ScaleOptions scale = ScaleOptions.NONE;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -50,6 +55,10 @@ record ServerOptions(String host, int port, Path data, boolean demo, String toke
                 case "--max-subscribers" -> hub = hub.withMaxSubscribers(number(args, ++i, a));
                 case "--stall-seconds" -> hub = hub.withStallMillis(number(args, ++i, a) * 1000L);
                 case "--idle-timeout-ms" -> idleTimeout = number(args, ++i, a);
+                case "--redis" -> scale = scale.withRedis(value(args, ++i, a));
+                case "--retention-hours" -> scale = scale.withRetentionHours(number(args, ++i, a));
+                case "--edge" -> scale = scale.asEdge();
+                case "--edge-secret-file" -> scale = scale.withSecretFile(value(args, ++i, a));
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -63,7 +72,8 @@ record ServerOptions(String host, int port, Path data, boolean demo, String toke
         if (idleTimeout < 100) {
             throw new IllegalArgumentException("--idle-timeout-ms must be at least 100");
         }
-        return new ServerOptions(host, port, data, demo, token, List.copyOf(cors), hub, idleTimeout);
+        return new ServerOptions(host, port, data, demo && !scale.edge(), token, List.copyOf(cors), hub,
+                idleTimeout, scale.check());
     }
 
     private static boolean isLoopback(String host) {

@@ -1,6 +1,9 @@
 package io.jenkins.plugins.buildstream.server;
 
 import io.jenkins.plugins.buildstream.core.StreamHub;
+import io.jenkins.plugins.buildstream.redis.EdgeStore;
+import io.jenkins.plugins.buildstream.redis.Replicator;
+import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.util.EnumSet;
@@ -16,10 +19,24 @@ public final class StandaloneServer implements AutoCloseable {
     private final ServerConnector connector;
     private final StreamHub hub;
     private final BuildService builds;
+    private final ScaleOptions scale;
+    private final EdgeStore edge;
+    private Replicator replicator;
 
     private StandaloneServer(ServerOptions o) throws IOException {
-        hub = new StreamHub(o.hub(), o.data().resolve("build-stream"));
-        builds = new BuildService(o.data(), hub);
+        scale = o.scale();
+        HttpServlet servlet;
+        if (scale.edge()) {
+            hub = new StreamHub(o.hub());
+            builds = null;
+            edge = new EdgeStore(scale.redis());
+            servlet = new EdgeRoutes(edge, hub);
+        } else {
+            hub = new StreamHub(o.hub(), o.data().resolve("build-stream"));
+            builds = new BuildService(o.data(), hub);
+            edge = null;
+            servlet = new Routes(builds, hub);
+        }
         jetty = new Server();
         connector = new ServerConnector(jetty);
         connector.setHost(o.host());
@@ -34,7 +51,7 @@ public final class StandaloneServer implements AutoCloseable {
         FilterHolder guard = new FilterHolder(new Exposure(o.token(), o.corsOrigins()));
         guard.setAsyncSupported(true);
         ctx.addFilter(guard, "/*", EnumSet.of(DispatcherType.REQUEST));
-        ServletHolder routes = new ServletHolder(new Routes(builds, hub));
+        ServletHolder routes = new ServletHolder(servlet);
         routes.setAsyncSupported(true);
         ctx.addServlet(routes, "/*");
         jetty.setHandler(ctx);
@@ -44,7 +61,38 @@ public final class StandaloneServer implements AutoCloseable {
     public static StandaloneServer start(String... args) throws Exception {
         StandaloneServer s = new StandaloneServer(ServerOptions.parse(args));
         s.jetty.start();
+        s.replicate();
         return s;
+    }
+
+    /**
+     * An origin with {@code --redis} copies every build it starts, and those not yet complete or completed within the
+     * retention (a restarted origin back-fills what Redis lacks), naming itself by its base URL for edges' 404s.
+     */
+    private void replicate() {
+        if (scale.redis() == null || scale.edge()) {
+            return;
+        }
+        replicator = new Replicator(scale.redis(), baseUrl(), scale.retention());
+        builds.onStart(replicator::track);
+        long since = System.currentTimeMillis() - scale.retention().toMillis();
+        for (ServerJob j : builds.jobs()) {
+            for (ServerBuild b : j.builds()) {
+                if (b.completedAt() == null || b.completedAt() > since) {
+                    replicator.track(b);
+                }
+            }
+        }
+    }
+
+    /** True when this server is an edge. */
+    public boolean isEdge() {
+        return scale.edge();
+    }
+
+    /** The replicator of an origin with {@code --redis}, else null. */
+    public Replicator replicator() {
+        return replicator;
     }
 
     /** The port it listens on. */
@@ -60,6 +108,9 @@ public final class StandaloneServer implements AutoCloseable {
 
     /** Starts a build of {@code job}; returns its URL relative to the root. */
     public String startBuild(String job) throws IOException {
+        if (builds == null) {
+            throw new IllegalStateException("an edge runs no builds");
+        }
         ServerJob j = builds.job(job);
         if (j == null) {
             throw new IllegalArgumentException("no such job " + job);
@@ -69,6 +120,9 @@ public final class StandaloneServer implements AutoCloseable {
 
     /** Defines (or redefines) a job from its definition text. */
     public void defineJob(String name, String spec) throws IOException {
+        if (builds == null) {
+            throw new IllegalStateException("an edge has no jobs of its own");
+        }
         builds.define(name, spec);
     }
 
@@ -80,7 +134,15 @@ public final class StandaloneServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         hub.close();
-        builds.close();
+        if (builds != null) {
+            builds.close();
+        }
+        if (replicator != null) {
+            replicator.close();
+        }
+        if (edge != null) {
+            edge.close();
+        }
         jetty.stop();
     }
 }
