@@ -2,6 +2,8 @@ package io.jenkins.plugins.buildstream.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Something subscribers wait on (a build's log and journal, a job's newest build, the firehose). The hub's ticker
@@ -11,6 +13,10 @@ import java.util.List;
 abstract class Watch {
     private final List<Subscriber> waiting = new ArrayList<>();
     private volatile long version;
+    /** A nudged refresh is due on the ticker: further nudges until it runs are covered by it. */
+    private final AtomicBoolean nudged = new AtomicBoolean();
+    /** When the last nudged refresh ran (System.nanoTime), so nudges wake at most once per coalescing window. */
+    private volatile long lastNudge = System.nanoTime() - TimeUnit.HOURS.toNanos(1);
     int users; // guarded by the hub's registry lock
 
     /** Re-reads the watched state; returns true if it changed. Implementations synchronize: the ticker, request
@@ -40,6 +46,23 @@ abstract class Watch {
         if (changed) {
             bump(hub);
         }
+    }
+
+    /**
+     * The host says the watched state changed ({@link StreamHub#logGrew}): refresh on the ticker now, or when a
+     * coalescing window has passed since the last nudged refresh. Any thread, never blocks.
+     */
+    final void nudge(StreamHub hub) {
+        if (!nudged.compareAndSet(false, true)) {
+            return;
+        }
+        long window = TimeUnit.MILLISECONDS.toNanos(hub.config().coalesceMillis());
+        hub.onTicker(() -> {
+            // Cleared before the refresh: a change after this point nudges again, one before it is read by it.
+            nudged.set(false);
+            lastNudge = System.nanoTime();
+            tick(hub);
+        }, lastNudge + window - System.nanoTime());
     }
 
     final void bump(StreamHub hub) {

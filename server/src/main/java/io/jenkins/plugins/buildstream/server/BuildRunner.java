@@ -134,6 +134,7 @@ final class BuildRunner implements Runnable {
                 log.write(buf, 0, n);
                 if (n > 0) {
                     lastByte = buf[n - 1];
+                    hub.logGrew(build); // the bytes are in the log (unbuffered): subscribers need not wait a poll
                 }
             }
         }
