@@ -35,6 +35,11 @@ final class BuildChannel extends Watch {
      */
     record Key(String idPrefix, Position pos, boolean console, long logLength, int journalSize, boolean complete) {}
 
+    private record Cached(Key key, Chunk chunk) {}
+
+    /** The most recently produced event: read without the lock that the access-ordered map needs. */
+    private volatile Cached last;
+
     /** An encoded event and the position after it. */
     record Chunk(byte[] bytes, Position next, boolean end) {}
 
@@ -102,6 +107,11 @@ final class BuildChannel extends Watch {
     }
 
     Chunk cached(Key key) {
+        // Live fan-out: every subscriber of the build asks for the same event, just produced; no lock for that one.
+        Cached last = this.last;
+        if (last != null && last.key().equals(key)) {
+            return last.chunk();
+        }
         synchronized (recent) {
             return recent.get(key);
         }
@@ -111,6 +121,7 @@ final class BuildChannel extends Watch {
         synchronized (recent) {
             recent.put(key, c);
         }
+        last = new Cached(key, c);
     }
 
     @Override

@@ -62,6 +62,13 @@ final class Subscriber implements WriteListener, AsyncListener {
         }
     }
 
+    /** Like {@link #schedule()}, but runs the pump on the calling pool thread unless a run is already under way. */
+    void runHere() {
+        if (requests.getAndIncrement() == 0) {
+            run();
+        }
+    }
+
     private void run() {
         int seen;
         do {

@@ -75,9 +75,7 @@ abstract class Watch {
             wake = new ArrayList<>(waiting);
             waiting.clear();
         }
-        for (Subscriber s : wake) {
-            hub.schedule(s);
-        }
+        hub.scheduleAll(wake);
     }
 
     /**
