@@ -58,7 +58,7 @@ public final class Bench {
                 case "--w2-subscribers" -> b.w2Subscribers = ints(args[++i]);
                 case "--w2-rates" -> b.w2Rates = ints(args[++i]);
                 case "--w4-clients" -> b.w4Clients = Integer.parseInt(args[++i]);
-                case "--w6-idle" -> b.w6Idle = ints(args[++i]);
+                case "--w6-idle" -> b.w6Idle = ints(args[++i]); // "none": skip the idle rows
                 case "--w6-subscribers" -> b.w6Subscribers = ints(args[++i]);
                 case "--w6-seconds" -> b.w6Seconds = Integer.parseInt(args[++i]);
                 case "--server-jvm" -> b.serverJvm.add(args[++i]);
@@ -87,6 +87,9 @@ public final class Bench {
     }
 
     private static List<Integer> ints(String s) {
+        if (s.equals("none")) {
+            return List.of();
+        }
         return Stream.of(s.split(",")).map(Integer::valueOf).toList();
     }
 }

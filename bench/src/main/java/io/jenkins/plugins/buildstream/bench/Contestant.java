@@ -12,6 +12,11 @@ interface Contestant extends AutoCloseable {
     /** A new stream (channel, build) to subscribe to, with nothing published on it yet. */
     Feed feed(String stream) throws Exception;
 
+    /** Heap in use after a full GC in KiB, or -1 for a server that is not a JVM. */
+    default long heapAfterGcKb() throws Exception {
+        return -1;
+    }
+
     /** Waits until the server has let go of the streams the client just closed. */
     void settle() throws Exception;
 

@@ -85,6 +85,11 @@ final class JvmContestant implements Contestant {
     }
 
     @Override
+    public long heapAfterGcKb() throws Exception {
+        return proc.heapAfterGcKb();
+    }
+
+    @Override
     public void close() throws Exception {
         proc.close();
     }

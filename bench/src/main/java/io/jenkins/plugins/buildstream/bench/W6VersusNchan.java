@@ -36,8 +36,8 @@ final class W6VersusNchan implements Workload {
             for (int i = 0; i < all.size(); i++) {
                 base[i] = ServerProc.rssKb(all.get(i).pid());
             }
-            for (int n : run.w6Idle) {
-                idle(all, n, base);
+            for (int j = 0; j < run.w6Idle.size(); j++) {
+                idle(all, run.w6Idle.get(j), base, j == run.w6Idle.size() - 1);
             }
             for (Contestant c : all) {
                 latency(c, 1000, 100, 500); // warm-up, not recorded: JIT for the JVMs, pools for all
@@ -57,9 +57,13 @@ final class W6VersusNchan implements Workload {
         }
     }
 
-    /** RSS growth per subscriber from the server's RSS before any W6 stream, with n idle subscribers connected. */
-    private void idle(List<Contestant> all, int n, long[] base) throws Exception {
+    /**
+     * RSS growth per subscriber from the server's RSS before any W6 stream, with n idle subscribers connected; in the
+     * last idle row also the JVMs' heap after a full GC with them connected minus after they closed.
+     */
+    private void idle(List<Contestant> all, int n, long[] base, boolean last) throws Exception {
         double[] per = new double[all.size()];
+        double[] heap = new double[all.size()];
         for (int i = 0; i < all.size(); i++) {
             Contestant c = all.get(i);
             Contestant.Feed f = c.feed("idle" + ++streams);
@@ -71,9 +75,15 @@ final class W6VersusNchan implements Workload {
                 }
                 Thread.sleep(2000);
                 per[i] = (ServerProc.rssKb(c.pid()) - base[i]) * 1024.0 / n;
+                if (last) { // after the RSS: a full GC may shrink the heap, and so the RSS of later rows
+                    heap[i] = c.heapAfterGcKb();
+                }
             }
             f.stop();
             c.settle();
+            if (last && heap[i] >= 0) {
+                heap[i] = (heap[i] - c.heapAfterGcKb()) * 1024.0 / n;
+            }
         }
         String p = String.format("N=%d idle", n);
         for (int i = 0; i < all.size(); i++) {
@@ -82,6 +92,12 @@ final class W6VersusNchan implements Workload {
         }
         table.add("W6", p, "ratio Build Stream / Nchan", ratio(per[2], per[0]), "<= 1",
                 per[2] <= per[0]);
+        for (int i = 0; i < all.size() && last; i++) {
+            if (heap[i] >= 0) {
+                table.add("W6", p, all.get(i).name() + " heap after GC per subscriber",
+                        String.format("%.1f KB (connected - closed)", heap[i] / 1000), null, null);
+            }
+        }
     }
 
     private Result latency(Contestant c, int subs, double rate, long lines) throws Exception {
