@@ -15,7 +15,12 @@ final class BuildChannel extends Watch {
     /** How far the build's log and journal reach, taken in one tick. */
     record Snapshot(long logLength, int journalSize, boolean complete, String problem) {}
 
+    /** How often a poll of a running build asks its log to {@link LogSource#sync()}. */
+    static final long SYNC_INTERVAL_MILLIS = 250;
+
     final BuildHandle build;
+    private final StreamHub hub;
+    private long lastSync;
     final LogSource log;
     final ProgressJournal journal;
     private volatile Snapshot snapshot;
@@ -43,8 +48,10 @@ final class BuildChannel extends Watch {
     /** An encoded event and the position after it. */
     record Chunk(byte[] bytes, Position next, boolean end) {}
 
-    BuildChannel(BuildHandle build) {
+    /** {@code hub}: tells which of the build's recorded events are not in its journal yet. */
+    BuildChannel(BuildHandle build, StreamHub hub) {
         this.build = build;
+        this.hub = hub;
         this.log = build.log();
         this.journal = build.journal();
         refresh();
@@ -67,15 +74,21 @@ final class BuildChannel extends Watch {
      * log, so every stream of this channel ends. The hub gives later subscribers a fresh channel.
      */
     private Snapshot read() {
-        // Completion first: if the build was complete before we measured, the lengths we read are final.
-        boolean complete = build.isComplete();
+        // Completion first: if the build was complete before we measured, the lengths we read are final. The
+        // host's last event may still be on its way to the journal (posted, not yet persisted): not complete yet.
+        boolean complete = build.isComplete() && hub.settled(build);
+        long before = hub.horizon(build);
         int journalSize = journal.size();
         Snapshot old = snapshot;
         if (problem != null) {
             return new Snapshot(old.logLength(), journalSize, complete, problem);
         }
         try {
+            if (!complete) {
+                syncNow();
+            }
             long length = log.length();
+            long visible = Math.min(length, horizon(before, hub.horizon(build), old));
             Object id = log.identity();
             logSeen = true;
             if (identity == null) {
@@ -86,7 +99,7 @@ final class BuildChannel extends Watch {
             if (old != null && length < old.logLength()) {
                 problem = "log-truncated";
             }
-            return new Snapshot(length, journalSize, complete, problem);
+            return new Snapshot(visible, journalSize, complete, problem);
         } catch (NoSuchFileException e) {
             if (!logSeen && !complete) {
                 return new Snapshot(0, journalSize, false, null); // a new build whose log is not written yet
@@ -96,6 +109,27 @@ final class BuildChannel extends Watch {
         } catch (IOException e) {
             problem = "log-deleted";
             return new Snapshot(0, journalSize, complete, problem);
+        }
+    }
+
+    /**
+     * How far console output may go: not past an event that is recorded but not yet in the journal, whose offset
+     * may be below the log's length. Read before the journal's size and again after the log's length: an event
+     * posted after the second read took its offset after the length was read, so it cannot be below it.
+     */
+    private static long horizon(long before, long after, Snapshot old) {
+        if (before == Handoff.HOLD || after == Handoff.HOLD) {
+            return old == null ? 0 : old.logLength();
+        }
+        return Math.min(before, after);
+    }
+
+    /** Lets a buffering writer flush, at most every {@link #SYNC_INTERVAL_MILLIS}; called under this lock. */
+    private void syncNow() throws IOException {
+        long now = System.nanoTime();
+        if (lastSync == 0 || now - lastSync >= SYNC_INTERVAL_MILLIS * 1_000_000L) {
+            lastSync = now;
+            log.sync();
         }
     }
 

@@ -24,6 +24,16 @@ public interface LogSource extends Closeable {
     int read(long position, ByteBuffer dst) throws IOException;
 
     /**
+     * Makes everything the build wrote so far visible to {@link #length()} and {@link #read}: a host whose writer
+     * buffers (Jenkins Pipeline's {@code FileLogStorage} keeps up to 64 KiB for up to 10 s) flushes it here. The
+     * engine calls it before it takes a progress event's offset, so that an event comes after every line written
+     * before it, and (at most every {@link BuildChannel#SYNC_INTERVAL_MILLIS} ms) when it polls a running build. It
+     * runs on the host's listener threads, so it must be cheap when there is nothing to flush. Default: nothing to
+     * do (the writer does not buffer).
+     */
+    default void sync() throws IOException {}
+
+    /**
      * An identity of the underlying storage that changes when the log is replaced (a new file under the same name),
      * or null if the source cannot tell.
      */

@@ -38,6 +38,8 @@ public final class StreamHub implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final ExecutorService pumps;
     private final int pumpThreads;
+    private final ExecutorService recorder;
+    private final Handoff handoff;
     private ScheduledFuture<?> tick;
     private volatile boolean closed;
 
@@ -58,6 +60,8 @@ public final class StreamHub implements AutoCloseable {
         this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("build-stream-ticker"));
         this.pumpThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.pumps = Executors.newFixedThreadPool(pumpThreads, daemon("build-stream-pump"));
+        this.recorder = Executors.newSingleThreadExecutor(daemon("build-stream-recorder"));
+        this.handoff = new Handoff(this::persist, StreamHub::offsetNow, recorder, ticker, TimeUnit.SECONDS.toNanos(30));
         startTicker();
         ticker.scheduleWithFixedDelay(this::heartbeats, 1, 1, TimeUnit.SECONDS);
     }
@@ -95,17 +99,59 @@ public final class StreamHub implements AutoCloseable {
 
     /**
      * Records a progress event (a JSON object from {@link ProgressEvents}) for {@code build} at its log's current
-     * length, and publishes it to the firehose. Any thread; never throws, so a listener calling it cannot break a
-     * build.
+     * length (after {@link LogSource#sync()}), and publishes it to the firehose, before returning (unless events the
+     * host {@linkplain #post posted} for this build are still queued: it then takes its place behind them). Any
+     * thread; never throws, so a listener calling it cannot break a build.
      */
     public void record(BuildHandle build, String json) {
         try {
-            long offset;
-            try {
-                offset = build.log().length();
-            } catch (IOException e) {
-                offset = 0; // no log yet (queued): the event belongs before any output
-            }
+            handoff.post(build, json, null, true);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not record a progress event of " + build.key(), e);
+        }
+    }
+
+    /**
+     * Like {@link #record}, for threads that must not wait on I/O (Jenkins' CPS VM thread): only the log offset is
+     * taken here (a {@link LogSource#sync()} and a length); the journal append and the firehose publish happen on
+     * the hub's recorder thread, in the order events were posted for each build. Never throws.
+     */
+    public void post(BuildHandle build, String json) {
+        try {
+            handoff.post(build, json, null, false);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not post a progress event of " + build.key(), e);
+        }
+    }
+
+    /**
+     * Posts an event whose JSON is decided later ({@link PendingEvent#settle}); its offset is taken now. The build's
+     * later events wait behind it; if it is not settled within 30 seconds, or the hub closes, {@code fallbackJson} is
+     * recorded in its place. Never throws (a failure returns an event whose settle does nothing).
+     */
+    public PendingEvent postPending(BuildHandle build, String fallbackJson) {
+        try {
+            return handoff.post(build, null, java.util.Objects.requireNonNull(fallbackJson), false);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not post a progress event of " + build.key(), e);
+            return json -> { };
+        }
+    }
+
+    /** The log length after a sync: every byte written before this call is before the offset. */
+    private static long offsetNow(BuildHandle build) {
+        try {
+            LogSource log = build.log();
+            log.sync();
+            return log.length();
+        } catch (IOException e) {
+            return 0; // no log yet (queued): the event belongs before any output
+        }
+    }
+
+    /** On the thread that drains the hand-off: journal, firehose, wake the build's subscribers. */
+    private void persist(BuildHandle build, long offset, String json) {
+        try {
             build.journal().append(offset, json);
             firehose.publish(build.job(), build.number(), json);
             firehose.bump(this);
@@ -149,6 +195,16 @@ public final class StreamHub implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             // closing: nothing left to wake
         }
+    }
+
+    /** True when every event recorded or posted for {@code build} is in its journal. */
+    boolean settled(BuildHandle build) {
+        return handoff.settled(build);
+    }
+
+    /** How far streams of {@code build} may send console output now (see {@link Handoff#horizon}). */
+    long horizon(BuildHandle build) {
+        return handoff.horizon(build);
     }
 
     /** Serves {@code GET <build-url>stream}: errors answered at once, else the response goes async. */
@@ -199,7 +255,7 @@ public final class StreamHub implements AutoCloseable {
     }
 
     BuildChannel acquire(BuildHandle build) {
-        return (BuildChannel) acquire("b:" + build.key(), () -> new BuildChannel(build));
+        return (BuildChannel) acquire("b:" + build.key(), () -> new BuildChannel(build, this));
     }
 
     JobWatch acquire(JobHandle job) {
@@ -275,6 +331,7 @@ public final class StreamHub implements AutoCloseable {
     }
 
     private void tick() {
+        handoff.kick(); // posted events reach the journal on the recorder thread, then wake their watches
         List<Watch> active;
         synchronized (watches) {
             active = new ArrayList<>(watches.values());
@@ -313,6 +370,14 @@ public final class StreamHub implements AutoCloseable {
         for (Subscriber s : new ArrayList<>(subscribers)) {
             s.close();
         }
+        handoff.close();
+        recorder.shutdown();
+        try {
+            recorder.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        handoff.close(); // anything a listener posted meanwhile
         ticker.shutdownNow();
         pumps.shutdown();
         firehose.release();

@@ -1,11 +1,15 @@
 package io.jenkins.plugins.buildstream.core;
 
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Test fixture: a build stored in a temp dir like a Jenkins build directory: a {@code log} file the test appends to,
@@ -18,6 +22,10 @@ final class TestBuild implements BuildHandle {
     final Path log;
     private final ProgressJournal journal;
     private volatile boolean complete;
+    /** A writer that holds output back like Pipeline's FileLogStorage (64 KiB); null: writes go to the file. */
+    private volatile BufferedOutputStream buffer;
+    /** How often the engine asked the log to sync. */
+    final AtomicInteger syncs = new AtomicInteger();
 
     /** A build {@code job#number} under {@code root}, with an empty log. */
     TestBuild(Path root, String job, int number) throws IOException {
@@ -45,9 +53,41 @@ final class TestBuild implements BuildHandle {
         return "/job/" + job + "/" + number + "/";
     }
 
+    /** From now on, writes go through a 64 KiB buffer that only {@link LogSource#sync()} (or completion) flushes. */
+    TestBuild buffered() throws IOException {
+        buffer = new BufferedOutputStream(new FileOutputStream(log.toFile(), true), 1 << 16);
+        return this;
+    }
+
     @Override
     public LogSource log() {
-        return LogSource.ofFile(log);
+        LogSource file = LogSource.ofFile(log);
+        BufferedOutputStream b = buffer;
+        if (b == null) {
+            return file;
+        }
+        return new LogSource() {
+            @Override
+            public long length() throws IOException {
+                return file.length();
+            }
+
+            @Override
+            public int read(long position, ByteBuffer dst) throws IOException {
+                return file.read(position, dst);
+            }
+
+            @Override
+            public void sync() throws IOException {
+                syncs.incrementAndGet();
+                b.flush();
+            }
+
+            @Override
+            public void close() throws IOException {
+                file.close();
+            }
+        };
     }
 
     @Override
@@ -68,11 +108,24 @@ final class TestBuild implements BuildHandle {
     /** Appends raw bytes to the log. */
     TestBuild writeBytes(byte[] bytes) {
         try {
+            BufferedOutputStream b = buffer;
+            if (b != null) {
+                b.write(bytes);
+                return this;
+            }
             Files.write(log, bytes, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return this;
+    }
+
+    /** Records a step event through {@link StreamHub#post}: persisted on the hub's recorder thread. */
+    String postStep(StreamHub hub, String id, String status) {
+        String json = ProgressEvents.step(this, id, "stage", "Stage " + id, null, null, status, 1_000L,
+                "running".equals(status) ? null : 10L);
+        hub.post(this, json);
+        return json;
     }
 
     /** Current log length. */
@@ -82,6 +135,14 @@ final class TestBuild implements BuildHandle {
 
     /** Marks the build complete: neither log nor journal grows any more. */
     TestBuild complete() {
+        BufferedOutputStream b = buffer;
+        if (b != null) {
+            try {
+                b.close(); // as a host closes the build's log before it reports the build complete
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         complete = true;
         return this;
     }
