@@ -19,6 +19,10 @@ import org.kohsuke.accmod.restrictions.NoExternalUse;
 /**
  * What the listeners share: recording an event into the hub (never throwing), the protocol's status words, and
  * small per-build scratch state that is dropped when the build is finalized or deleted.
+ *
+ * <p>Events are {@linkplain StreamHub#post posted}: the caller's thread (the CPS VM thread, an executor) only takes
+ * the log offset and builds the JSON; the journal append and the firehose publish happen on the hub's recorder
+ * thread, in the order posted.
  */
 @Restricted(NoExternalUse.class)
 public final class Recorder {
@@ -40,12 +44,103 @@ public final class Recorder {
             if (hub == null) {
                 return;
             }
-            RunBuildHandle h = new RunBuildHandle(run);
-            hub.record(h, ProgressEvents.step(h, id, kind, shorten(name), parent, stage, status, startedAt,
+            RunBuildHandle h = handle(run);
+            hub.post(h, ProgressEvents.step(h, id, kind, shorten(name), parent, stage, status, startedAt,
                     durationMs));
         } catch (RuntimeException | LinkageError e) {
             LOGGER.log(Level.WARNING, "Could not record a step event of " + run, e);
         }
+    }
+
+    /**
+     * Records the end of a step whose status is known only later: its place (log offset) is taken now, its status
+     * given by {@link PendingStep#settle}. Until then the build's later events wait. If the status never comes,
+     * {@code fallbackStatus} is recorded (when the build completes, or after 30 s). Never throws.
+     */
+    public static PendingStep pendingStep(@NonNull Run<?, ?> run, String id, String kind, String name,
+                                          @CheckForNull String parent, @CheckForNull String stage,
+                                          String fallbackStatus, long startedAt, long durationMs) {
+        PendingStep p = new PendingStep(run, id, kind, shorten(name), parent, stage, startedAt, durationMs);
+        try {
+            StreamHub hub = StreamHubHolder.hub();
+            if (hub != null) {
+                p.event = hub.postPending(p.handle, p.json(fallbackStatus));
+                p.fallback = fallbackStatus;
+                scratch(run, PendingSteps.class, r -> new PendingSteps()).open.put(id, p);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            LOGGER.log(Level.WARNING, "Could not record a step event of " + run, e);
+        }
+        return p;
+    }
+
+    /** The pending step ends of one build, by step id, until settled. */
+    static final class PendingSteps {
+        final Map<String, PendingStep> open = new ConcurrentHashMap<>();
+    }
+
+    /** A step end whose status comes later; see {@link #pendingStep}. */
+    public static final class PendingStep {
+        final RunBuildHandle handle;
+        private final String id;
+        private final String kind;
+        private final String name;
+        private final String parent;
+        private final String stage;
+        private final long startedAt;
+        private final long durationMs;
+        volatile io.jenkins.plugins.buildstream.core.PendingEvent event;
+        volatile String fallback;
+
+        PendingStep(Run<?, ?> run, String id, String kind, String name, String parent, String stage, long startedAt,
+                    long durationMs) {
+            this.handle = handle(run);
+            this.id = id;
+            this.kind = kind;
+            this.name = name;
+            this.parent = parent;
+            this.stage = stage;
+            this.startedAt = startedAt;
+            this.durationMs = durationMs;
+        }
+
+        String json(String status) {
+            return ProgressEvents.step(handle, id, kind, name, parent, stage, status, startedAt, durationMs);
+        }
+
+        /** Gives the step's final status; the first call wins. Never throws. */
+        public void settle(String status) {
+            try {
+                var e = event;
+                if (e != null) {
+                    e.settle(json(status));
+                }
+                PendingSteps open = scratch(handle.run(), PendingSteps.class, r -> new PendingSteps());
+                open.open.remove(id, this);
+            } catch (RuntimeException | LinkageError x) {
+                LOGGER.log(Level.WARNING, "Could not record a step event of " + handle.run(), x);
+            }
+        }
+    }
+
+    /** The pending step end of {@code id} in this build, if any. */
+    public static @CheckForNull PendingStep pending(@NonNull Run<?, ?> run, String id) {
+        return scratch(run, PendingSteps.class, r -> new PendingSteps()).open.get(id);
+    }
+
+    /** Settles what is still pending with its fallback status (the build is completing). */
+    private static void settleAll(Run<?, ?> run) {
+        for (PendingStep p : scratch(run, PendingSteps.class, r -> new PendingSteps()).open.values()) {
+            p.settle(p.fallback);
+        }
+    }
+
+    /**
+     * One handle per running build, so that each event does not stat the log file anew to find it (dropped with the
+     * build's scratch state).
+     */
+    static RunBuildHandle handle(Run<?, ?> run) {
+        return scratch(run, RunBuildHandle.class, RunBuildHandle::new);
     }
 
     /** Records a {@code build} event ({@code running} or {@code completed}); never throws. */
@@ -55,12 +150,15 @@ public final class Recorder {
             if (hub == null) {
                 return;
             }
-            RunBuildHandle h = new RunBuildHandle(run);
+            if (completed) {
+                settleAll(run);
+            }
+            RunBuildHandle h = handle(run);
             long startedAt = run.getStartTimeInMillis();
             long duration = completed ? run.getDuration() : Math.max(0, System.currentTimeMillis() - startedAt);
             Result r = run.getResult();
             String result = completed ? (r != null ? r.toString() : Result.NOT_BUILT.toString()) : null;
-            hub.record(h, ProgressEvents.build(h, completed ? "completed" : "running", result, queuedAt(run),
+            hub.post(h, ProgressEvents.build(h, completed ? "completed" : "running", result, queuedAt(run),
                     startedAt, completed ? startedAt + duration : null, duration, run.getEstimatedDuration()));
         } catch (RuntimeException | LinkageError e) {
             LOGGER.log(Level.WARNING, "Could not record a build event of " + run, e);

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.buildstream;
 
 import hudson.console.AnnotatedLargeText;
+import hudson.model.AbstractBuild;
 import hudson.model.Run;
 import io.jenkins.plugins.buildstream.core.LogSource;
 import java.io.EOFException;
@@ -48,6 +49,23 @@ final class RunLogSource implements LogSource {
             throw new NoSuchFileException(file.toString());
         }
         return run.getLogText().length();
+    }
+
+    /**
+     * Lets Pipeline's log writer flush. {@code FileLogStorage} writes {@code <build dir>/log} through a 64 KiB
+     * {@code DelayBufferedOutputStream} that flushes on its own only every 1 to 10 s (workflow-api
+     * 1413.v2ff1a_5e720fa_, {@code DelayBufferedOutputStream.java:52-55}, {@code LogStorage.java:188-190}); its
+     * {@code overallLog} flushes that buffer first ({@code FileLogStorage.java:202-214}), and
+     * {@code WorkflowRun.getLogText()} is exactly {@code LogStorage.of(owner).overallLog(this, !isLogUpdated())}
+     * (workflow-job 1571.1580.v18e46842c125, {@code WorkflowRun.java:1114-1115}). So asking for the log text is the
+     * public way to flush; it builds an {@link AnnotatedLargeText} over the file and reads nothing. A freestyle build
+     * writes its log unbuffered (jenkins-2.541.3, {@code Run.java:1912-1917}): nothing to do.
+     */
+    @Override
+    public void sync() {
+        if (!(run instanceof AbstractBuild<?, ?>)) {
+            run.getLogText();
+        }
     }
 
     @Override
