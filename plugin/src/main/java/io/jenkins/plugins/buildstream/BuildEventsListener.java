@@ -2,6 +2,7 @@ package io.jenkins.plugins.buildstream;
 
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
+import hudson.model.AbstractBuild;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.model.listeners.RunListener;
@@ -25,6 +26,9 @@ public final class BuildEventsListener extends RunListener<Run<?, ?>> {
     /** Before the build is COMPLETED (Run.isLogUpdated() still true), so the journal's last entry is this one. */
     @Override
     public void onCompleted(Run<?, ?> run, @NonNull TaskListener listener) {
+        if (run instanceof AbstractBuild<?, ?> build) {
+            FreestyleStepListener.closeOpen(build); // steps an exception cut short never got finished()
+        }
         Recorder.build(run, true);
     }
 

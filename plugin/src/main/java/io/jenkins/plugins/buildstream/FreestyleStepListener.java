@@ -7,7 +7,10 @@ import hudson.model.BuildStepListener;
 import hudson.model.Describable;
 import hudson.model.Result;
 import hudson.tasks.BuildStep;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -73,6 +76,35 @@ public final class FreestyleStepListener extends BuildStepListener {
             Recorder.step(build, o.id(), "step", o.name(), null, null, status, o.startedAt(), duration);
         } catch (RuntimeException | LinkageError e) {
             LOGGER.log(Level.WARNING, "Build Stream: ignoring a failure in finished()", e);
+        }
+    }
+
+    /**
+     * Ends every step still open when the build completes. A step whose {@code perform} throws
+     * {@link InterruptedException} or an {@link java.io.IOException} never gets {@link #finished}: the exception
+     * leaves {@code AbstractBuildExecution.perform} before its {@code BuildStepListener.finished} loop
+     * (jenkins-2.541.3, {@code AbstractBuild.java:808-838}); the build then ends ABORTED or FAILURE. Called on the
+     * executor thread from {@link BuildEventsListener#onCompleted}, before the build's {@code completed} event.
+     */
+    static void closeOpen(AbstractBuild<?, ?> build) {
+        try {
+            Steps steps = Recorder.scratch(build, Steps.class, r -> new Steps());
+            List<Open> left;
+            synchronized (steps) {
+                left = new ArrayList<>(steps.open.values());
+                steps.open.clear();
+            }
+            left.sort(Comparator.comparingInt(o -> Integer.parseInt(o.id().substring(1))));
+            Result r = build.getResult();
+            // An open step did not finish: if the build still claims success, it was cut short all the same.
+            String status = r == null || r == Result.SUCCESS ? "aborted" : Recorder.status(r);
+            long now = System.currentTimeMillis();
+            for (Open o : left) {
+                Recorder.step(build, o.id(), "step", o.name(), null, null, status, o.startedAt(),
+                        Math.max(0, now - o.startedAt()));
+            }
+        } catch (RuntimeException | LinkageError e) {
+            LOGGER.log(Level.WARNING, "Build Stream: ignoring a failure closing the steps of " + build, e);
         }
     }
 
