@@ -28,7 +28,7 @@ final class Admission {
         boolean opened = false;
         try {
             StreamRequest q = StreamRequest.from(req);
-            Position start = Starts.forBuild(ch, q, true);
+            Position start = Starts.forBuild(ch, q, hub.config().maxLineBytes(), true);
             BuildCursor cursor = new BuildCursor(ch, access, q.console(), "", hub.config().maxLineBytes(), start);
             open(cursor, () -> hub.releaseChannel(ch));
             opened = true;

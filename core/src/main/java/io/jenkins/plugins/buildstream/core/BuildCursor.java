@@ -117,7 +117,8 @@ final class BuildCursor implements Cursor {
         if (eventDue) {
             Position next = new Position(console ? pos.offset() : Math.max(pos.offset(), eventOffset),
                     pos.count() + 1);
-            return new BuildChannel.Chunk(Events.progress(idPrefix + next, channel.journal.jsonAt(pos.count())),
+            return new BuildChannel.Chunk(Events.progress(idPrefix + ResumeId.print(next, console),
+                    channel.journal.jsonAt(pos.count())),
                     next, false);
         }
         if (s.complete() && (!console || pos.offset() >= s.logLength())) {

@@ -7,6 +7,7 @@ package io.jenkins.plugins.buildstream.core;
 record Position(long offset, int count) implements Comparable<Position> {
     static final Position START = new Position(0, 0);
     private static final int MAX_DIGITS = 18;
+    private static final String EXPECTED = "': expected <offset>.<count> (or p<count> with console=false)";
 
     Position {
         if (offset < 0 || count < 0) {
@@ -18,7 +19,7 @@ record Position(long offset, int count) implements Comparable<Position> {
     static Position parse(String id) throws StreamError {
         int dot = id.indexOf('.');
         if (dot < 0) {
-            throw StreamError.badRequest("malformed event id '" + printable(id) + "': expected <offset>.<count>");
+            throw StreamError.badRequest("malformed event id '" + printable(id) + EXPECTED);
         }
         long offset = number(id, 0, dot);
         long count = number(id, dot + 1, id.length());
@@ -28,15 +29,17 @@ record Position(long offset, int count) implements Comparable<Position> {
         return new Position(offset, (int) count);
     }
 
-    private static long number(String id, int from, int to) throws StreamError {
+    /** The decimal number {@code id[from, to)}: digits only, at most 18. */
+    static long number(String id, int from, int to) throws StreamError {
         if (from == to || to - from > MAX_DIGITS) {
-            throw StreamError.badRequest("malformed event id '" + printable(id) + "': expected <offset>.<count>");
+            throw StreamError.badRequest("malformed event id '" + printable(id) + EXPECTED);
         }
         long v = 0;
         for (int i = from; i < to; i++) {
             char c = id.charAt(i);
             if (c < '0' || c > '9') {
-                throw StreamError.badRequest("malformed event id '" + printable(id) + "': expected <offset>.<count>");
+                throw StreamError.badRequest("malformed event id '" + printable(id)
+                        + EXPECTED);
             }
             v = v * 10 + (c - '0');
         }

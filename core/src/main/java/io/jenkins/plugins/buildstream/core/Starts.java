@@ -11,18 +11,20 @@ final class Starts {
      * The start position of a build stream. {@code endIsNoContent}: a resume at the very end of a complete build is a
      * 204 for a build stream; a job stream goes on with the next build instead (then null is returned).
      */
-    static Position forBuild(BuildChannel ch, StreamRequest q, boolean endIsNoContent) throws StreamError {
-        return forBuild(ch, q, q.resumeId() == null ? null : buildId(ch, q.resumeId()), endIsNoContent);
+    static Position forBuild(BuildChannel ch, StreamRequest q, int maxLineBytes, boolean endIsNoContent)
+            throws StreamError {
+        ResumeId id = q.resumeId() == null ? null : buildId(ch, q.resumeId());
+        return forBuild(ch, q, id, maxLineBytes, endIsNoContent);
     }
 
     /**
-     * A build stream's resume id: {@code <offset>.<count>}, or a job-stream id {@code <build>:<offset>.<count>} of
-     * this very build (a client may move from following the job to following one build); another build's id is a
-     * 400, not a silent jump into the wrong log.
+     * A build stream's resume id: {@code <offset>.<count>} or {@code p<count>}, or a job-stream id
+     * {@code <build>:…} of this very build (a client may move from following the job to following one build); another
+     * build's id is a 400, not a silent jump into the wrong log.
      */
-    private static Position buildId(BuildChannel ch, String id) throws StreamError {
+    private static ResumeId buildId(BuildChannel ch, String id) throws StreamError {
         if (id.indexOf(':') < 0) {
-            return Position.parse(id);
+            return ResumeId.parse(id);
         }
         StreamRequest.JobId j = StreamRequest.parseJobId(id);
         if (j.build() != ch.build.number()) {
@@ -32,23 +34,27 @@ final class Starts {
         return j.position();
     }
 
-    static Position forBuild(BuildChannel ch, StreamRequest q, Position resume, boolean endIsNoContent)
-            throws StreamError {
+    static Position forBuild(BuildChannel ch, StreamRequest q, ResumeId id, int maxLineBytes,
+                             boolean endIsNoContent) throws StreamError {
         ch.refresh(); // validate against the live log, not the last tick's snapshot
         BuildChannel.Snapshot s = ch.snapshot();
         if ("log-deleted".equals(s.problem())) {
             throw new StreamError(404, "the log of build " + ch.build.key() + " is gone");
         }
-        if (resume == null) {
+        if (id == null) {
             return q.console() && q.tail() >= 0 ? new Position(tail(ch, s, q.tail()), 0) : Position.START;
         }
+        Position resume = id.progressOnly() ? progressOnly(ch, s, q, id) : id.position();
         if (resume.offset() > s.logLength()) {
-            throw StreamError.badRequest("event id " + resume + " is past the end of the log of build "
+            throw StreamError.badRequest("event id " + id + " is past the end of the log of build "
                     + ch.build.key() + " (" + s.logLength() + " bytes)");
         }
         if (resume.count() > s.journalSize()) {
-            throw StreamError.badRequest("event id " + resume + " counts more progress events than build "
+            throw StreamError.badRequest("event id " + id + " counts more progress events than build "
                     + ch.build.key() + " has (" + s.journalSize() + ")");
+        }
+        if (!id.progressOnly()) {
+            IdCheck.console(ch, s, resume, maxLineBytes);
         }
         boolean atEnd = resume.count() == s.journalSize() && (!q.console() || resume.offset() == s.logLength());
         if (s.complete() && atEnd) {
@@ -58,6 +64,25 @@ final class Starts {
             return null;
         }
         return resume;
+    }
+
+    /**
+     * A progress-only id resumes a progress-only stream at its count (positioned at the offset of the last event it
+     * had, as that stream would be). A console stream cannot resume from it: no console line was delivered, so there
+     * is no position that continues exactly.
+     */
+    private static Position progressOnly(BuildChannel ch, BuildChannel.Snapshot s, StreamRequest q, ResumeId id)
+            throws StreamError {
+        int count = id.position().count();
+        if (q.console()) {
+            throw StreamError.badRequest("event id " + id + " is of a progress-only stream (console=false), which "
+                    + "delivered no console lines: resume it with console=false, or start over without an id");
+        }
+        if (count > s.journalSize()) {
+            throw StreamError.badRequest("event id " + id + " counts more progress events than build "
+                    + ch.build.key() + " has (" + s.journalSize() + ")");
+        }
+        return new Position(count == 0 ? 0 : ch.journal.offsetAt(count - 1), count);
     }
 
     /** Positions a job cursor: the build named by the id, or the newest build, or (none yet) the first to come. */
@@ -70,7 +95,7 @@ final class Starts {
             }
             BuildChannel ch = hub.acquire(last);
             try {
-                cursor.startAt(last, forBuild(ch, q, null, false));
+                cursor.startAt(last, forBuild(ch, q, null, hub.config().maxLineBytes(), false));
             } finally {
                 hub.releaseChannel(ch);
             }
@@ -84,7 +109,7 @@ final class Starts {
         }
         BuildChannel ch = hub.acquire(b);
         try {
-            Position p = forBuild(ch, q, id.position(), false);
+            Position p = forBuild(ch, q, id.position(), hub.config().maxLineBytes(), false);
             if (p == null) {
                 cursor.startAfter(b.number());
             } else {

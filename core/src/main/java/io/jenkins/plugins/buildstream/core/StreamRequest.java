@@ -53,14 +53,14 @@ record StreamRequest(String resumeId, boolean console, int tail) {
         int colon = id.indexOf(':');
         if (colon <= 0 || colon > 10 || !id.substring(0, colon).chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw StreamError.badRequest("malformed job event id '" + Position.printable(id)
-                    + "': expected <build>:<offset>.<count>");
+                    + "': expected <build>:<offset>.<count> (or <build>:p<count> with console=false)");
         }
         long build = Long.parseLong(id.substring(0, colon));
         if (build < 1 || build > Integer.MAX_VALUE) {
             throw StreamError.badRequest("malformed job event id '" + Position.printable(id) + "': bad build number");
         }
-        return new JobId((int) build, Position.parse(id.substring(colon + 1)));
+        return new JobId((int) build, ResumeId.parse(id.substring(colon + 1)));
     }
 
-    record JobId(int build, Position position) {}
+    record JobId(int build, ResumeId position) {}
 }

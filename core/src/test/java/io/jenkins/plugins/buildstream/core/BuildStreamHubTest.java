@@ -404,13 +404,9 @@ class BuildStreamHubTest {
         }
         assertThat(flatten(all)).containsExactlyElementsOf(
                 FINISHED_SEQUENCE.stream().filter(s -> !s.startsWith("L:")).toList());
-        Position previous = null;
-        for (SseEvent e : all.subList(0, all.size() - 1)) {
-            Position p = Position.parse(e.id());
-            if (previous != null) {
-                assertThat(p).isGreaterThan(previous);
-            }
-            previous = p;
+        // Progress-only ids are p<count>: the count of events delivered, one more per event.
+        for (int i = 0; i < all.size() - 1; i++) {
+            assertThat(all.get(i).id()).isEqualTo("p" + (i + 1));
         }
         // Resuming a progress-only stream from each of its ids gives the rest of it.
         for (int i = 0; i < all.size() - 2; i++) {
