@@ -29,6 +29,10 @@ import java.util.logging.Logger;
  */
 public final class StreamHub implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(StreamHub.class.getName());
+    /** How often idle streams are checked for a due heartbeat: the most a heartbeat can be late. */
+    static final long HEARTBEAT_CHECK_MILLIS = 100;
+    /** How long a probe waits for vanished clients' slots to free. */
+    private static final long PROBE_WAIT_MILLIS = 250;
 
     private volatile HubConfig config;
     private final Map<String, Watch> watches = new HashMap<>();
@@ -42,6 +46,7 @@ public final class StreamHub implements AutoCloseable {
     private final Handoff handoff;
     private ScheduledFuture<?> tick;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** A hub whose firehose lives in memory only. */
     public StreamHub(HubConfig config) throws IOException {
@@ -63,7 +68,9 @@ public final class StreamHub implements AutoCloseable {
         this.recorder = Executors.newSingleThreadExecutor(daemon("build-stream-recorder"));
         this.handoff = new Handoff(this::persist, StreamHub::offsetNow, recorder, ticker, TimeUnit.SECONDS.toNanos(30));
         startTicker();
-        ticker.scheduleWithFixedDelay(this::heartbeats, 1, 1, TimeUnit.SECONDS);
+        // Often enough that a heartbeat is at most this late after the interval of silence (docs/PROTOCOL.md).
+        ticker.scheduleWithFixedDelay(this::heartbeats, HEARTBEAT_CHECK_MILLIS, HEARTBEAT_CHECK_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     private static ThreadFactory daemon(String name) {
@@ -233,11 +240,50 @@ public final class StreamHub implements AutoCloseable {
         if (closed) {
             return false;
         }
+        return tryAdmit() || (reclaimVanished() && tryAdmit());
+    }
+
+    private boolean tryAdmit() {
         if (admitted.incrementAndGet() > config.maxSubscribers()) {
             admitted.decrementAndGet();
             return false;
         }
         return true;
+    }
+
+    /**
+     * At the limit, some slots may belong to clients that closed their connection: the container notices a closed
+     * connection only when it writes to it (Jetty reads nothing more from a connection whose request it is still
+     * answering), so a client that reconnects at once would be refused by its own ghost. Before refusing, every
+     * stream is sent a heartbeat: a write to a closed connection fails and releases its slot. Returns true if a slot
+     * came free within {@link #PROBE_WAIT_MILLIS}. One probe at a time: a request arriving while one runs is answered
+     * at once, so a server that is really full never holds many request threads, and probes at most a few times a
+     * second.
+     */
+    private boolean reclaimVanished() {
+        if (!probing.compareAndSet(false, true)) {
+            return false;
+        }
+        try {
+            long start = System.nanoTime();
+            for (int round = 0; round < 2; round++) {
+                // Two rounds: where the peer answers the first write with a reset, the second write fails.
+                subscribers.forEach(Subscriber::probe);
+                long roundEnd = start + TimeUnit.MILLISECONDS.toNanos(PROBE_WAIT_MILLIS) * (round + 1) / 2;
+                while (System.nanoTime() < roundEnd) {
+                    if (admitted.get() < config.maxSubscribers()) {
+                        return true;
+                    }
+                    Thread.sleep(5);
+                }
+            }
+            return admitted.get() < config.maxSubscribers();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            probing.set(false);
+        }
     }
 
     void register(Subscriber s) {

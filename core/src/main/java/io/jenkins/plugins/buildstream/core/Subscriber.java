@@ -19,7 +19,8 @@ import java.util.logging.Logger;
  */
 final class Subscriber implements WriteListener, AsyncListener {
     private static final Logger LOG = Logger.getLogger(Subscriber.class.getName());
-    private static final byte[] HEARTBEAT = ":\n\n".getBytes(StandardCharsets.UTF_8);
+    /** A comment: {@code :} followed by text, as docs/PROTOCOL.md says; clients ignore it. */
+    static final byte[] HEARTBEAT = ": heartbeat\n\n".getBytes(StandardCharsets.UTF_8);
 
     private final StreamHub hub;
     private final AsyncContext ctx;
@@ -153,6 +154,12 @@ final class Subscriber implements WriteListener, AsyncListener {
             heartbeatDue = true;
             wake();
         }
+    }
+
+    /** Request thread at the subscriber limit: write a heartbeat now, so a vanished client's slot frees. */
+    void probe() {
+        heartbeatDue = true;
+        wake();
     }
 
     /** Ends the stream with a final event (server shutdown). */
