@@ -179,15 +179,20 @@ public final class StreamHub implements AutoCloseable {
      * once, or at the end of the coalescing window if the build last woke them less than a window ago, so a burst of
      * writes still travels in few events; the ticker's poll stays as the safety net (and serves hosts that never
      * call this). Without it, a line waits for the next poll: half a window on average. Any thread; cheap (a map
-     * lookup and a flag); never throws, so the build's writer cannot be broken by it.
+     * lookup and a flag, and at most once per window the refresh itself: a few file-attribute reads; the writes to
+     * subscribers go to the pump threads); never throws, so the build's writer cannot be broken by it.
      */
     public void logGrew(BuildHandle build) {
-        Watch w;
-        synchronized (watches) {
-            w = watches.get("b:" + build.key());
-        }
-        if (w != null) {
-            w.nudge(this);
+        try {
+            Watch w;
+            synchronized (watches) {
+                w = watches.get("b:" + build.key());
+            }
+            if (w != null) {
+                w.nudge(this);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Could not wake the subscribers of " + build.key(), e);
         }
     }
 

@@ -50,19 +50,27 @@ abstract class Watch {
 
     /**
      * The host says the watched state changed ({@link StreamHub#logGrew}): refresh on the ticker now, or when a
-     * coalescing window has passed since the last nudged refresh. Any thread, never blocks.
+     * coalescing window has passed since the last nudged refresh. Any thread; at most once per window it does the
+     * refresh itself, else it only schedules one.
      */
     final void nudge(StreamHub hub) {
         if (!nudged.compareAndSet(false, true)) {
             return;
         }
-        long window = TimeUnit.MILLISECONDS.toNanos(hub.config().coalesceMillis());
-        hub.onTicker(() -> {
+        long delay = lastNudge + TimeUnit.MILLISECONDS.toNanos(hub.config().coalesceMillis()) - System.nanoTime();
+        Runnable refresh = () -> {
             // Cleared before the refresh: a change after this point nudges again, one before it is read by it.
             nudged.set(false);
             lastNudge = System.nanoTime();
             tick(hub);
-        }, lastNudge + window - System.nanoTime());
+        };
+        if (delay > 0) {
+            hub.onTicker(refresh, delay);
+        } else {
+            // Due now: refresh here (a few attribute reads; the subscribers' writes go to the pumps) rather than
+            // hand over to the ticker thread, whose wake-up on a busy machine is one more scheduling delay.
+            refresh.run();
+        }
     }
 
     final void bump(StreamHub hub) {
