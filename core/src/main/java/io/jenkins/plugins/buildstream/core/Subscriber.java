@@ -36,6 +36,8 @@ final class Subscriber implements WriteListener, AsyncListener {
     private volatile long lastWrite = System.nanoTime();
     private volatile long blockedSince;
     private boolean needFlush;
+    /** The output answered isReady() true and nothing was written since (pump runs only, which are serialized). */
+    private boolean readyKnown;
     /** Every write goes to the connection by itself (see {@link EventOutput#sendsAtOnce}): no flush needed. */
     private final boolean sendsAtOnce;
     private Watch parkedOn;
@@ -84,7 +86,10 @@ final class Subscriber implements WriteListener, AsyncListener {
         }
         try {
             while (true) {
-                if (!out.isReady()) {
+                // After a write we ask at once (so a client that stops reading is timed from that write); a pump
+                // that then parked, or found nothing to send, need not ask again before its next write: only our
+                // writes make the output not ready. That is one isReady per event, each a trip through a lock.
+                if (!readyKnown && !out.isReady()) {
                     // Since when, not since this look: heartbeats and new output wake a blocked subscriber every
                     // second, and restarting the clock on each wake-up would keep a vanished client forever.
                     if (blockedSince == 0) {
@@ -93,12 +98,14 @@ final class Subscriber implements WriteListener, AsyncListener {
                     return;
                 }
                 blockedSince = 0;
+                readyKnown = true;
                 Watch w = cursor.watch();
                 long version = w.version();
                 byte[] b = take();
                 if (b == null) {
                     if (needFlush) {
                         needFlush = false;
+                        readyKnown = false;
                         out.flush();
                     } else if (cursor.ended() || finalSent) {
                         close();
@@ -109,6 +116,7 @@ final class Subscriber implements WriteListener, AsyncListener {
                     }
                     continue;
                 }
+                readyKnown = false;
                 EventOutput.write(out, b);
                 // A flush would be a second trip through the container's write path for each event, for nothing.
                 needFlush = !sendsAtOnce;
