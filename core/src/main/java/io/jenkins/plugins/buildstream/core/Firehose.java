@@ -107,6 +107,28 @@ final class Firehose extends Watch {
         return e.seq();
     }
 
+    /**
+     * Appends an event another hub numbered (an edge following its origin through Redis). One at or below the newest
+     * is ignored (a repeat); one past a gap starts a new contiguous run, as {@link #load()} does, so the cursors
+     * report the gap instead of serving a wrong sequence.
+     */
+    synchronized boolean publishAt(long seq, String job, int build, String json) {
+        if (seq <= lastSeq() && !entries.isEmpty()) {
+            return false;
+        }
+        if (entries.isEmpty() || seq != lastSeq() + 1) {
+            entries.clear();
+            firstSeq = seq;
+        }
+        Entry e = new Entry(seq, job, build, json);
+        entries.add(e);
+        trim();
+        if (file != null && !failed) {
+            write(e);
+        }
+        return true;
+    }
+
     private void trim() {
         if (entries.size() > CAPACITY) {
             entries.subList(0, CAPACITY / 10).clear(); // in steps, so trimming costs little per event

@@ -45,6 +45,14 @@ public final class StreamHub implements AutoCloseable {
     private final ExecutorService recorder;
     private final Handoff handoff;
     private ScheduledFuture<?> tick;
+    private volatile FirehoseListener firehoseListener;
+
+    /** Told of every firehose event with its sequence number (an origin replicating to Redis). */
+    @FunctionalInterface
+    public interface FirehoseListener {
+        /** Called on the recording thread: must be quick, must not block and must not throw. */
+        void published(long seq, String job, int build, String json);
+    }
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -160,8 +168,12 @@ public final class StreamHub implements AutoCloseable {
     private void persist(BuildHandle build, long offset, String json) {
         try {
             build.journal().append(offset, json);
-            firehose.publish(build.job(), build.number(), json);
+            long seq = firehose.publish(build.job(), build.number(), json);
             firehose.bump(this);
+            FirehoseListener l = firehoseListener;
+            if (l != null) {
+                l.published(seq, build.job(), build.number(), json);
+            }
             Watch w;
             synchronized (watches) {
                 w = watches.get("b:" + build.key());
@@ -217,6 +229,26 @@ public final class StreamHub implements AutoCloseable {
     /** How far streams of {@code build} may send console output now (see {@link Handoff#horizon}). */
     long horizon(BuildHandle build) {
         return handoff.horizon(build);
+    }
+
+    /** Sets the listener told of each firehose event (one; null removes it). */
+    public void onFirehose(FirehoseListener listener) {
+        this.firehoseListener = listener;
+    }
+
+    /**
+     * Adds a firehose event that another hub published, under that hub's sequence number, so this hub serves the
+     * same firehose ids (an edge following its origin). Repeats are ignored. Any thread; never throws.
+     */
+    public void replicateFirehose(long seq, String job, int build, String json) {
+        if (firehose.publishAt(seq, job, build, json)) {
+            firehose.bump(this);
+        }
+    }
+
+    /** The newest firehose sequence number, 0 while the firehose is empty. */
+    public long firehoseLastSeq() {
+        return firehose.lastSeq();
     }
 
     /** Serves {@code GET <build-url>stream}: errors answered at once, else the response goes async. */

@@ -34,6 +34,21 @@ class FirehoseTest {
     }
 
     @Test
+    void eventsNumberedElsewhereKeepTheirIdsSkipRepeatsAndRestartAfterAGap() {
+        Firehose f = new Firehose(null);
+        assertThat(f.publishAt(41, "a", 1, event(41))).isTrue();
+        assertThat(f.publishAt(42, "a", 1, event(42))).isTrue();
+        assertThat(f.publishAt(42, "a", 1, event(42))).isFalse();
+        assertThat(f.publishAt(7, "a", 1, event(7))).isFalse();
+        assertThat(f.firstSeq()).isEqualTo(41);
+        assertThat(f.get(42).id()).isEqualTo("42/a#1");
+        assertThat(f.publishAt(50, "b", 2, event(50))).isTrue();
+        assertThat(f.firstSeq()).isEqualTo(50);
+        assertThat(f.get(42)).isNull();
+        assertThat(f.lastSeq()).isEqualTo(50);
+    }
+
+    @Test
     void tornLastLineIsSkipped() throws Exception {
         Path file = dir.resolve("firehose.journal");
         Firehose first = new Firehose(file);

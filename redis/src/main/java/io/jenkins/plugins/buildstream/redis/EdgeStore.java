@@ -16,11 +16,19 @@ import redis.clients.jedis.exceptions.JedisException;
  */
 public final class EdgeStore implements AutoCloseable {
     private static final long IDLE_NANOS = TimeUnit.MINUTES.toNanos(1);
+    static final int FIREHOSE_BACKLOG = 10_000;
 
     final RedisClient redis;
     private final RedisTarget target;
     private final Map<String, EdgeMirror> mirrors = new ConcurrentHashMap<>();
     private volatile boolean reachable = true;
+    private final java.util.concurrent.ScheduledExecutorService follower =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "build-stream-edge-firehose");
+                t.setDaemon(true);
+                return t;
+            });
+    private long firehoseSeq = -1;
 
     /** Thrown when Redis does not answer: the edge answers 503 with Retry-After. */
     public static final class UnavailableException extends RuntimeException {
@@ -129,8 +137,51 @@ public final class EdgeStore implements AutoCloseable {
         mirrors.values().removeIf(m -> now - m.lastUsed > IDLE_NANOS);
     }
 
+    /**
+     * Follows {@code bs:firehose} (its newest {@value #FIREHOSE_BACKLOG} events first), handing each event to
+     * {@code sink} under the origin's sequence number, on a thread of its own.
+     */
+    public void followFirehose(io.jenkins.plugins.buildstream.core.StreamHub.FirehoseListener sink) {
+        follower.scheduleWithFixedDelay(() -> {
+            try {
+                List<redis.clients.jedis.resps.StreamEntry> es;
+                if (firehoseSeq < 0) {
+                    es = new java.util.ArrayList<>(redis.xrevrange(Keys.FIREHOSE, "+", "-", FIREHOSE_BACKLOG));
+                    java.util.Collections.reverse(es);
+                } else {
+                    es = redis.xrange(Keys.FIREHOSE, "(" + firehoseSeq + "-0", "+", 1000);
+                }
+                for (redis.clients.jedis.resps.StreamEntry e : es) {
+                    Map<String, String> f = e.getFields();
+                    sink.published(e.getID().getTime(), f.get("job"), Integer.parseInt(f.get("n")), f.get("j"));
+                    firehoseSeq = e.getID().getTime();
+                }
+                if (firehoseSeq < 0) {
+                    firehoseSeq = 0;
+                }
+                reachable = true;
+            } catch (RuntimeException e) {
+                reachable = false; // tried again next round; new requests meanwhile get a 503
+            }
+        }, 0, 50, TimeUnit.MILLISECONDS);
+    }
+
+    /** Waits (up to {@code millis}) until the firehose followed here reaches {@code seq}. */
+    public void awaitFirehose(java.util.function.LongSupplier lastSeq, long seq, long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (lastSeq.getAsLong() < seq && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     @Override
     public void close() {
+        follower.shutdownNow();
         redis.close();
     }
 }

@@ -5,6 +5,7 @@ import io.jenkins.plugins.buildstream.core.BuildHandle;
 import io.jenkins.plugins.buildstream.core.JobHandle;
 import io.jenkins.plugins.buildstream.core.StreamHub;
 import io.jenkins.plugins.buildstream.redis.EdgeStore;
+import io.jenkins.plugins.buildstream.redis.StreamTokens;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -21,14 +22,18 @@ final class EdgeRoutes extends HttpServlet {
     private static final long serialVersionUID = 1L;
     /** How long a request may wait for Redis to catch up with an id the client got from the origin. */
     static final long CATCH_UP_MILLIS = 3000;
+    private static final Pattern FIREHOSE_ID = Pattern.compile("([0-9]{1,18})/.*");
     private static final Pattern RESUME = Pattern.compile("(?:([1-9][0-9]{0,8}):)?([0-9]{1,18})\\.([0-9]{1,9})");
 
     private final transient EdgeStore store;
     private final transient StreamHub hub;
+    private final transient StreamTokens tokens;
 
-    EdgeRoutes(EdgeStore store, StreamHub hub) {
+    /** {@code tokens} null: no secret, every stream is open (an edge on loopback only, as ServerOptions enforces). */
+    EdgeRoutes(EdgeStore store, StreamHub hub, StreamTokens tokens) {
         this.store = store;
         this.hub = hub;
+        this.tokens = tokens;
     }
 
     @Override
@@ -40,11 +45,19 @@ final class EdgeRoutes extends HttpServlet {
                 Assets.serve(path.substring("/build-stream/assets/".length()), rsp);
             } else if (!store.reachable()) {
                 unavailable(rsp);
+            } else if (path.equals("/build-stream/events")) {
+                if (authorized(req, rsp, null)) {
+                    firehose(req, rsp);
+                }
             } else if (seg.length == 4 && seg[1].equals("job") && seg[3].equals("stream")) {
-                job(req, rsp, seg[2]);
+                if (authorized(req, rsp, seg[2])) {
+                    job(req, rsp, seg[2]);
+                }
             } else if (seg.length == 5 && seg[1].equals("job") && seg[3].matches("[1-9][0-9]{0,8}")
                     && seg[4].equals("stream")) {
-                build(req, rsp, seg[2], Integer.parseInt(seg[3]));
+                if (authorized(req, rsp, seg[2])) {
+                    build(req, rsp, seg[2], Integer.parseInt(seg[3]));
+                }
             } else {
                 Routes.notFound(rsp, "no such page on this edge: " + Routes.printable(path)
                         + " (an edge serves <build-url>stream and <job-url>stream)");
@@ -52,6 +65,43 @@ final class EdgeRoutes extends HttpServlet {
         } catch (EdgeStore.UnavailableException e) {
             unavailable(rsp);
         }
+    }
+
+    /**
+     * The token check (before anything touches Redis): {@code Authorization: Bearer} or {@code ?token=}, since
+     * {@code EventSource} cannot set headers. {@code job} null is the firehose.
+     */
+    private boolean authorized(HttpServletRequest req, HttpServletResponse rsp, String job) throws IOException {
+        if (tokens == null) {
+            return true;
+        }
+        String auth = req.getHeader("Authorization");
+        String token = auth != null && auth.startsWith("Bearer ") ? auth.substring(7).strip()
+                : req.getParameter("token");
+        try {
+            tokens.check(token, job, System.currentTimeMillis());
+            return true;
+        } catch (StreamTokens.Refused e) {
+            rsp.setStatus(e.status);
+            if (e.status == 401) {
+                rsp.setHeader("WWW-Authenticate", "Bearer realm=\"build-stream\"");
+            }
+            Routes.text(rsp, e.getMessage());
+            return false;
+        }
+    }
+
+    /** The firehose, from this edge's copy of {@code bs:firehose}, under the origin's sequence numbers. */
+    private void firehose(HttpServletRequest req, HttpServletResponse rsp) throws IOException {
+        String id = req.getHeader("Last-Event-ID");
+        if (id == null) {
+            id = req.getParameter("lastEventId");
+        }
+        Matcher m = id == null ? null : FIREHOSE_ID.matcher(id);
+        if (m != null && m.matches()) {
+            store.awaitFirehose(hub::firehoseLastSeq, Long.parseLong(m.group(1)), CATCH_UP_MILLIS);
+        }
+        hub.serveFirehose(req, rsp, Access.ALL); // the token's scope is every job (checked above)
     }
 
     private void build(HttpServletRequest req, HttpServletResponse rsp, String job, int number) throws IOException {

@@ -2,6 +2,7 @@ package io.jenkins.plugins.buildstream.server;
 
 import io.jenkins.plugins.buildstream.core.Access;
 import io.jenkins.plugins.buildstream.core.StreamHub;
+import io.jenkins.plugins.buildstream.redis.StreamTokens;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -20,10 +21,12 @@ final class Routes extends HttpServlet {
     private final transient BuildService builds;
     private final transient StreamHub hub;
     private final transient Pages pages;
+    private final transient StreamTokens tokens;
 
-    Routes(BuildService builds, StreamHub hub) {
+    Routes(BuildService builds, StreamHub hub, StreamTokens tokens) {
         this.builds = builds;
         this.hub = hub;
+        this.tokens = tokens;
         this.pages = new Pages(builds);
     }
 
@@ -33,6 +36,8 @@ final class Routes extends HttpServlet {
         String[] seg = path.split("/", -1);
         if (path.equals("/")) {
             pages.home(rsp);
+        } else if (path.equals("/build-stream/stream-token")) {
+            streamToken(rsp, StreamTokens.ALL); // whoever passed Exposure holds the server's one token: an admin
         } else if (path.equals("/build-stream/events")) {
             hub.serveFirehose(req, rsp, Access.ALL);
         } else if (path.startsWith("/build-stream/assets/")) {
@@ -54,6 +59,8 @@ final class Routes extends HttpServlet {
             pages.job(job, rsp);
         } else if (seg.length == 4 && seg[3].equals("stream")) {
             hub.serveJob(req, rsp, job, Access.ALL);
+        } else if (seg.length == 4 && seg[3].equals("stream-token")) {
+            streamToken(rsp, job.name());
         } else if (seg.length == 5 && seg[3].matches("[1-9][0-9]{0,8}")) {
             ServerBuild b = job.build(Integer.parseInt(seg[3]));
             if (b == null) {
@@ -75,6 +82,18 @@ final class Routes extends HttpServlet {
             case "logText" -> ConsoleTextEndpoint.progressive(b, req, rsp);
             default -> notFound(rsp, "no such page under build " + b.key());
         }
+    }
+
+    /** A token an edge accepts for this scope (docs/SCALING.md); the origin's own checks already ran. */
+    private void streamToken(HttpServletResponse rsp, String scope) throws IOException {
+        if (tokens == null) {
+            notFound(rsp, "stream tokens need --edge-secret-file (docs/SCALING.md)");
+            return;
+        }
+        rsp.setContentType("application/json;charset=utf-8");
+        rsp.setHeader("Cache-Control", "no-store");
+        rsp.getOutputStream().write(tokens.issue(scope, System.currentTimeMillis()).json()
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

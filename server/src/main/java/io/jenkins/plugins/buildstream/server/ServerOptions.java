@@ -65,7 +65,12 @@ record ServerOptions(String host, int port, Path data, boolean demo, String toke
         if (token != null && token.isBlank()) {
             token = null;
         }
-        if (token == null && !isLoopback(host)) {
+        scale.check();
+        if (scale.edge() && token != null) {
+            throw new IllegalArgumentException("an edge checks stream tokens signed with --edge-secret-file, not "
+                    + "--token (or BUILD_STREAM_TOKEN)");
+        }
+        if (token == null && !isLoopback(host) && !(scale.edge() && scale.secretFile() != null)) {
             throw new IllegalArgumentException("binding to " + host + " exposes builds beyond this machine: "
                     + "give an access token with --token or BUILD_STREAM_TOKEN");
         }
@@ -73,7 +78,7 @@ record ServerOptions(String host, int port, Path data, boolean demo, String toke
             throw new IllegalArgumentException("--idle-timeout-ms must be at least 100");
         }
         return new ServerOptions(host, port, data, demo && !scale.edge(), token, List.copyOf(cors), hub,
-                idleTimeout, scale.check());
+                idleTimeout, scale);
     }
 
     private static boolean isLoopback(String host) {

@@ -3,6 +3,7 @@ package io.jenkins.plugins.buildstream.server;
 import io.jenkins.plugins.buildstream.core.StreamHub;
 import io.jenkins.plugins.buildstream.redis.EdgeStore;
 import io.jenkins.plugins.buildstream.redis.Replicator;
+import io.jenkins.plugins.buildstream.redis.StreamTokens;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.DispatcherType;
 import java.io.IOException;
@@ -25,17 +26,19 @@ public final class StandaloneServer implements AutoCloseable {
 
     private StandaloneServer(ServerOptions o) throws IOException {
         scale = o.scale();
+        StreamTokens tokens = scale.secretFile() == null ? null : StreamTokens.fromFile(scale.secretFile());
         HttpServlet servlet;
         if (scale.edge()) {
             hub = new StreamHub(o.hub());
             builds = null;
             edge = new EdgeStore(scale.redis());
-            servlet = new EdgeRoutes(edge, hub);
+            edge.followFirehose(hub::replicateFirehose);
+            servlet = new EdgeRoutes(edge, hub, tokens);
         } else {
             hub = new StreamHub(o.hub(), o.data().resolve("build-stream"));
             builds = new BuildService(o.data(), hub);
             edge = null;
-            servlet = new Routes(builds, hub);
+            servlet = new Routes(builds, hub, tokens);
         }
         jetty = new Server();
         connector = new ServerConnector(jetty);
@@ -75,6 +78,7 @@ public final class StandaloneServer implements AutoCloseable {
         }
         replicator = new Replicator(scale.redis(), baseUrl(), scale.retention());
         builds.onStart(replicator::track);
+        hub.onFirehose(replicator::firehose);
         long since = System.currentTimeMillis() - scale.retention().toMillis();
         for (ServerJob j : builds.jobs()) {
             for (ServerBuild b : j.builds()) {
