@@ -64,6 +64,15 @@ public final class EdgeStore implements AutoCloseable {
         return call(() -> redis.exists(Keys.builds(name))) ? new EdgeJob(this, name) : null;
     }
 
+    /**
+     * True if {@code number} is past the newest build Redis has of a job it knows: a build the origin may have
+     * started a moment ago, worth waiting for rather than a 404. Older numbers are past retention: 404 at once.
+     */
+    public boolean newerThanKnown(String job, int number) {
+        List<String> newest = call(() -> redis.zrevrange(Keys.builds(job), 0, 0));
+        return !newest.isEmpty() && number > Integer.parseInt(newest.get(0));
+    }
+
     /** The origin that replicated this job's newest build, or null if Redis knows none. */
     public String origin(String job) {
         List<String> newest = call(() -> redis.zrevrange(Keys.builds(job), 0, 0));

@@ -107,7 +107,7 @@ final class EdgeRoutes extends HttpServlet {
     private void build(HttpServletRequest req, HttpServletResponse rsp, String job, int number) throws IOException {
         BuildHandle b = store.build(job, number);
         Matcher m = resume(req);
-        if (b == null && m != null) {
+        if (b == null && (m != null || store.newerThanKnown(job, number))) {
             b = awaitBuild(job, number); // the origin may have started it a moment ago
         }
         if (b == null) {
