@@ -25,6 +25,8 @@ final class BuildChannel extends Watch {
     final ProgressJournal journal;
     private volatile Snapshot snapshot;
     private Object identity;
+    /** The log's generation (see {@link ProgressJournal#logGeneration}): part of every id this channel issues. */
+    private volatile int generation;
     private boolean logSeen;
     private String problem;
     private final Map<Key, Chunk> recent = new LinkedHashMap<>(16, 0.75f, true) {
@@ -61,6 +63,10 @@ final class BuildChannel extends Watch {
         return snapshot;
     }
 
+    int generation() {
+        return generation;
+    }
+
     @Override
     synchronized boolean refresh() {
         Snapshot s = read();
@@ -93,11 +99,15 @@ final class BuildChannel extends Watch {
             logSeen = true;
             if (identity == null) {
                 identity = id;
+                generation = journal.logGeneration(id);
             } else if (id != null && !identity.equals(id)) {
                 problem = "log-truncated";
             }
             if (old != null && length < old.logLength()) {
                 problem = "log-truncated";
+            }
+            if (problem != null) {
+                journal.logReplaced(id); // the next channel's ids are of a new generation
             }
             return new Snapshot(visible, journalSize, complete, problem);
         } catch (NoSuchFileException e) {

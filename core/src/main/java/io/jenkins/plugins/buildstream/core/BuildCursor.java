@@ -94,6 +94,11 @@ final class BuildCursor implements Cursor {
         return c.bytes();
     }
 
+    /** The id of position {@code p} in this stream: its prefix, its kind, the log's generation. */
+    private String id(Position p) {
+        return idPrefix + ResumeId.print(p, console, channel.generation());
+    }
+
     private byte[] end(String reason) {
         endReason = reason;
         ended = true;
@@ -117,8 +122,7 @@ final class BuildCursor implements Cursor {
         if (eventDue) {
             Position next = new Position(console ? pos.offset() : Math.max(pos.offset(), eventOffset),
                     pos.count() + 1);
-            return new BuildChannel.Chunk(Events.progress(idPrefix + ResumeId.print(next, console),
-                    channel.journal.jsonAt(pos.count())),
+            return new BuildChannel.Chunk(Events.progress(id(next), channel.journal.jsonAt(pos.count())),
                     next, false);
         }
         if (s.complete() && (!console || pos.offset() >= s.logLength())) {
@@ -152,6 +156,6 @@ final class BuildCursor implements Cursor {
         }
         long to = pos.offset() + consumed;
         Position next = new Position(to, pos.count());
-        return new BuildChannel.Chunk(enc.event(idPrefix + next, pos.offset(), to), next, false);
+        return new BuildChannel.Chunk(enc.event(id(next), pos.offset(), to), next, false);
     }
 }

@@ -37,6 +37,11 @@ public final class ProgressJournal {
     private String[] jsons = new String[16];
     private volatile int size;
     private volatile String failure;
+    /** How many times the build's log was seen replaced or truncated; see {@link #logGeneration}. */
+    private int logGeneration;
+    /** The identity of the log that ids of {@link #logGeneration} belong to (as text), or null if not known yet. */
+    private String logIdentity;
+    private boolean generationLoaded;
 
     private ProgressJournal(Path file) {
         this.file = file;
@@ -183,6 +188,79 @@ public final class ProgressJournal {
         offsets[size] = offset;
         jsons[size] = json;
         size++;
+    }
+
+    /**
+     * The generation of the build's log whose identity is {@code identity} (null: the source cannot tell). A log
+     * whose identity differs from the one recorded is a replacement made while nobody watched (say, while the server
+     * was down): it starts a new generation. Ids carry the generation, so ids of an earlier log are never read
+     * against a later one. Kept in a file beside the journal ({@value #GENERATION_FILE_NAME}), so it survives
+     * restarts; never throws (a file that cannot be written keeps the generation in memory only).
+     */
+    synchronized int logGeneration(Object identity) {
+        loadGeneration();
+        String id = identity == null ? null : identity.toString();
+        if (id != null && !id.equals(logIdentity)) {
+            if (logIdentity != null) {
+                logGeneration++;
+            }
+            logIdentity = id;
+            saveGeneration();
+        }
+        return logGeneration;
+    }
+
+    /** The build's log was replaced or truncated: ids issued so far must not be read against what follows. */
+    synchronized void logReplaced(Object identity) {
+        loadGeneration();
+        logGeneration++;
+        logIdentity = identity == null ? null : identity.toString();
+        saveGeneration();
+    }
+
+    /** File name of the log generation record, beside the journal. */
+    static final String GENERATION_FILE_NAME = "build-stream.generation";
+
+    private Path generationFile() {
+        return file == null ? null : file.resolveSibling(GENERATION_FILE_NAME);
+    }
+
+    private void loadGeneration() {
+        if (generationLoaded) {
+            return;
+        }
+        generationLoaded = true;
+        Path f = generationFile();
+        if (f == null) {
+            return;
+        }
+        try {
+            String text = Files.readString(f, StandardCharsets.UTF_8).strip();
+            int sp = text.indexOf(' ');
+            logGeneration = Integer.parseInt(sp < 0 ? text : text.substring(0, sp));
+            logIdentity = sp < 0 ? null : text.substring(sp + 1);
+        } catch (NoSuchFileException e) {
+            // never replaced, never recorded: generation 0
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "Cannot read " + f + "; taking the log as a new generation", e);
+            logGeneration = 1;
+        }
+    }
+
+    private void saveGeneration() {
+        Path f = generationFile();
+        if (f == null) {
+            return;
+        }
+        try {
+            Path tmp = f.resolveSibling(GENERATION_FILE_NAME + ".tmp");
+            Files.writeString(tmp, logGeneration + (logIdentity == null ? "" : " " + logIdentity) + "\n",
+                    StandardCharsets.UTF_8);
+            Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "Cannot write " + f + "; the log generation is kept in memory only", e);
+        }
     }
 
     /** Number of entries. */

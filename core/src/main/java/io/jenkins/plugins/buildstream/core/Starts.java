@@ -44,6 +44,7 @@ final class Starts {
         if (id == null) {
             return q.console() && q.tail() >= 0 ? new Position(tail(ch, s, q.tail()), 0) : Position.START;
         }
+        generation(ch, id);
         Position resume = id.progressOnly() ? progressOnly(ch, s, q, id) : id.position();
         if (resume.offset() > s.logLength()) {
             throw StreamError.badRequest("event id " + id + " is past the end of the log of build "
@@ -64,6 +65,22 @@ final class Starts {
             return null;
         }
         return resume;
+    }
+
+    /**
+     * An id of an earlier log of this build (it was replaced or truncated since) must not be read against the log
+     * there is now: the two would be spliced. 410: that log is gone; the client starts over without an id.
+     */
+    private static void generation(BuildChannel ch, ResumeId id) throws StreamError {
+        int now = ch.generation();
+        if (id.generation() < now) {
+            throw new StreamError(410, "event id " + id + " belongs to an earlier log of build " + ch.build.key()
+                    + ", which was replaced or truncated since: start over without an id");
+        }
+        if (id.generation() > now) {
+            throw StreamError.badRequest("event id " + id + " was never issued for build " + ch.build.key()
+                    + ": its log is of generation " + now);
+        }
     }
 
     /**

@@ -162,12 +162,12 @@ class StreamRequestTest {
     void jobIdSplitsIntoBuildAndPosition() throws StreamError {
         StreamRequest.JobId id = StreamRequest.parseJobId("12:40960.7");
         assertThat(id.build()).isEqualTo(12);
-        assertThat(id.position()).isEqualTo(new ResumeId(new Position(40960, 7), false));
+        assertThat(id.position()).isEqualTo(new ResumeId(new Position(40960, 7), false, 0));
     }
 
     @Test
     void progressOnlyIdsAreTheLetterPAndACount() throws StreamError {
-        assertThat(ResumeId.parse("p7")).isEqualTo(new ResumeId(new Position(0, 7), true));
+        assertThat(ResumeId.parse("p7")).isEqualTo(new ResumeId(new Position(0, 7), true, 0));
         assertThat(ResumeId.parse("p7").toString()).isEqualTo("p7");
         assertThat(StreamRequest.parseJobId("12:p0").position().progressOnly()).isTrue();
         for (String bad : new String[] {"p", "p-1", "p1.2", "P1", "p2147483648", "pp1"}) {
