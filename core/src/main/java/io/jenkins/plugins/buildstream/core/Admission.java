@@ -1,6 +1,7 @@
 package io.jenkins.plugins.buildstream.core;
 
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -84,12 +85,17 @@ final class Admission {
             rsp.setContentType("text/event-stream;charset=utf-8");
             rsp.setHeader("Cache-Control", "no-cache");
             rsp.setHeader("X-Accel-Buffering", "no");
-            if (EventOutput.writesBuffers(rsp.getOutputStream()) && rsp.getBufferSize() < STREAM_BUFFER) {
-                // Only cuts large writes into pieces here (see EventOutput): a replay event then goes out whole.
-                rsp.setBufferSize(STREAM_BUFFER);
-            }
             AsyncContext ctx = req.startAsync();
             ctx.setTimeout(0);
+            // Probe the response the stream will write to: startAsync() holds the container's own, unwrapped one
+            // (Servlet API; Jetty ee9 12.1.5 Request.forceStartAsync passes getResponse()), while the host's may be
+            // a wrapper (Jenkins: Spring Security's SaveToSessionResponseWrapper), whose output stream has no
+            // write(ByteBuffer) of its own. Nothing is written yet, so the buffer size can still change.
+            ServletResponse real = ctx.getResponse();
+            if (EventOutput.writesBuffers(real.getOutputStream()) && real.getBufferSize() < STREAM_BUFFER) {
+                // Only cuts large writes into pieces here (see EventOutput): a replay event then goes out whole.
+                real.setBufferSize(STREAM_BUFFER);
+            }
             byte[] retry = SseEncoder.retry(hub.config().retryMillis()).getBytes(StandardCharsets.UTF_8);
             s = new Subscriber(hub, ctx, cursor, retry, release);
         } catch (IOException | RuntimeException e) {
