@@ -26,15 +26,26 @@ final class Firehose extends Watch {
     static final int CAPACITY = 50_000;
     private static final Logger LOG = Logger.getLogger(Firehose.class.getName());
 
+    /**
+     * One event. A hidden entry (json {@code null}) is an event of a job that was deleted or renamed: it keeps its
+     * sequence number and id, so ids handed out stay valid for resuming, but it is never sent again (a new job under
+     * that name must not show the old one's builds). On disk its JSON is {@code -}.
+     */
     record Entry(long seq, String job, int build, String json) {
         String id() {
             return seq + "/" + encode(job) + "#" + build;
         }
 
+        boolean hidden() {
+            return json == null;
+        }
+
         String line() {
-            return seq + " " + encode(job) + " " + build + " " + json + "\n";
+            return seq + " " + encode(job) + " " + build + " " + (json == null ? HIDDEN : json) + "\n";
         }
     }
+
+    private static final String HIDDEN = "-";
 
     /** Percent-encoding (a space is %20, not +), so ids are the same in every client's URL handling. */
     static String encode(String job) {
@@ -85,12 +96,13 @@ final class Firehose extends Watch {
 
     private static Entry parse(String line) {
         String[] p = line.split(" ", 4);
-        if (p.length < 4 || !p[3].startsWith("{") || !p[3].endsWith("}")) {
+        boolean hidden = p.length == 4 && p[3].equals(HIDDEN);
+        if (p.length < 4 || !hidden && (!p[3].startsWith("{") || !p[3].endsWith("}"))) {
             return null;
         }
         try {
             return new Entry(Long.parseLong(p[0]), URLDecoder.decode(p[1], StandardCharsets.UTF_8),
-                    Integer.parseInt(p[2]), p[3]);
+                    Integer.parseInt(p[2]), hidden ? null : p[3]);
         } catch (IllegalArgumentException e) {
             return null;
         }
@@ -171,6 +183,26 @@ final class Firehose extends Watch {
         } catch (IOException | RuntimeException x) {
             LOG.log(Level.WARNING, "Cannot compact the firehose journal " + file, x);
         }
+    }
+
+    /**
+     * Hides the events of job {@code fullName} and of every job inside it (a folder), in memory and on disk (the
+     * file is rewritten at once, so a restart does not bring them back). Returns how many were hidden.
+     */
+    synchronized int forgetJob(String fullName) {
+        String inside = fullName + "/";
+        int hidden = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            if (!e.hidden() && (e.job().equals(fullName) || e.job().startsWith(inside))) {
+                entries.set(i, new Entry(e.seq(), e.job(), e.build(), null));
+                hidden++;
+            }
+        }
+        if (hidden > 0 && file != null && !failed) {
+            compact();
+        }
+        return hidden;
     }
 
     /** The entry with this sequence number, or null if it is older than what is kept or not yet written. */

@@ -29,7 +29,7 @@ final class FirehoseCursor implements Cursor {
                 continue;
             }
             nextSeq++;
-            if (access.canRead(e.job(), e.build())) {
+            if (!e.hidden() && access.canRead(e.job(), e.build())) {
                 return Events.progress(e.id(), e.json());
             }
         }

@@ -221,6 +221,19 @@ public final class StreamHub implements AutoCloseable {
         }
     }
 
+    /**
+     * The host deleted or renamed job {@code fullName} (or a folder of that name): its events leave the firehose's
+     * history, so that a job created under that name later does not show them to its readers (the firehose checks
+     * access by job name). Ids already handed out stay valid for resuming. Never throws.
+     */
+    public void forgetJob(String fullName) {
+        try {
+            firehose.forgetJob(fullName);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not drop the firehose history of " + fullName, e);
+        }
+    }
+
     /** True when every event recorded or posted for {@code build} is in its journal. */
     boolean settled(BuildHandle build) {
         return handoff.settled(build);
