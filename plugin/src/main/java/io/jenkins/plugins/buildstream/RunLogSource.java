@@ -15,26 +15,36 @@ import java.nio.file.NoSuchFileException;
  * The raw console log of a {@link Run}, ConsoleNotes included.
  *
  * <p>With the default storage (freestyle builds, and Pipeline's {@code FileLogStorage}) the log is the plain file
- * {@code <build dir>/log}, read directly through {@link LogSource#ofFile}. Otherwise (a compressed {@code log.gz},
- * a Pipeline {@code LogStorage} that is not file based) it falls back to {@link Run#getLogText()} and
- * {@link AnnotatedLargeText#writeRawLogTo(long, OutputStream)}, whose offsets are the ones that storage defines.
- * While a build runs, that fallback only hands out bytes up to the last complete line, which is all the engine
- * sends anyway.
+ * {@code <build dir>/log}, read directly through {@link LogSource#ofFile}. A finished build whose log was compressed
+ * (the compress-build-log plugin leaves {@code log.gz}, which {@code Run.getLogFile()} then returns:
+ * jenkins-2.541.3 {@code Run.java:1402-1413}) is read through {@link LogSource#ofGzip}: sequentially, offsets in the
+ * uncompressed bytes, its length counted rather than taken from the gzip trailer. (Reading it through
+ * {@link Run#getLogText()} would inflate from the start on every read, and {@code LargeText.length()} of a gzip file
+ * is the trailer's size modulo 4 GiB.) Otherwise (a Pipeline {@code LogStorage} that is not file based) it falls back
+ * to {@link Run#getLogText()} and {@link AnnotatedLargeText#writeRawLogTo(long, OutputStream)}, whose offsets are the
+ * ones that storage defines. While a build runs, that fallback only hands out bytes up to the last complete line,
+ * which is all the engine sends anyway.
  */
 final class RunLogSource implements LogSource {
     private final Run<?, ?> run;
     private final File file;
-    private LogSource plain; // set once the plain file is seen; guarded by this
+    private final File gz;
+    private LogSource plain; // set once the plain or compressed file is seen; guarded by this
 
     RunLogSource(Run<?, ?> run) {
         this.run = run;
         this.file = new File(run.getRootDir(), "log");
+        this.gz = new File(run.getRootDir(), "log.gz");
     }
 
-    /** The plain log file source, once the file exists (it appears when the build starts writing). */
+    /** The log file's source, once the file exists (it appears when the build starts writing). */
     private synchronized LogSource plain() {
-        if (plain == null && file.isFile()) {
-            plain = LogSource.ofFile(file.toPath());
+        if (plain == null) {
+            if (file.isFile()) {
+                plain = LogSource.ofFile(file.toPath());
+            } else if (gz.isFile()) {
+                plain = LogSource.ofGzip(gz.toPath());
+            }
         }
         return plain;
     }

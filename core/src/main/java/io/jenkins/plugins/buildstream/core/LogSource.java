@@ -48,4 +48,12 @@ public interface LogSource extends Closeable {
     static LogSource ofFile(Path log) {
         return new FileLogSource(log);
     }
+
+    /**
+     * A finished build's gzip-compressed log ({@code log.gz}), offsets in the uncompressed bytes. Read sequentially
+     * (a few inflating streams are kept where readers left them), so streaming it costs one pass per reader.
+     */
+    static LogSource ofGzip(Path log) {
+        return new GzipLogSource(log);
+    }
 }

@@ -24,6 +24,10 @@ final class TestBuild implements BuildHandle {
     private volatile boolean complete;
     /** A writer that holds output back like Pipeline's FileLogStorage (64 KiB); null: writes go to the file. */
     private volatile BufferedOutputStream buffer;
+    /** Set by {@link #gzipped()}: the log is {@code log.gz} from then on. */
+    private volatile Path gz;
+    /** The last gzip log source handed out (tests count its passes). */
+    volatile LogSource lastGzipSource;
     /** How often the engine asked the log to sync. */
     final AtomicInteger syncs = new AtomicInteger();
 
@@ -59,8 +63,40 @@ final class TestBuild implements BuildHandle {
         return this;
     }
 
+    /**
+     * Compresses the log into {@code log.gz} ({@code members} gzip members, concatenated, as gzip allows) and
+     * deletes {@code log}, as the compress-build-log plugin does to a finished build.
+     */
+    TestBuild gzipped(int members) throws IOException {
+        byte[] all = Files.readAllBytes(log);
+        Path target = dir.resolve("log.gz");
+        try (java.io.OutputStream out = Files.newOutputStream(target)) {
+            for (int m = 0; m < members; m++) {
+                int from = all.length * m / members;
+                int to = all.length * (m + 1) / members;
+                java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(
+                        new java.io.FilterOutputStream(out) {
+                            @Override
+                            public void close() throws IOException {
+                                flush(); // end this member, keep the file open for the next
+                            }
+                        });
+                z.write(all, from, to - from);
+                z.close();
+            }
+        }
+        gz = target;
+        Files.delete(log);
+        return this;
+    }
+
     @Override
     public LogSource log() {
+        if (gz != null) {
+            LogSource s = LogSource.ofGzip(gz);
+            lastGzipSource = s;
+            return s;
+        }
         LogSource file = LogSource.ofFile(log);
         BufferedOutputStream b = buffer;
         if (b == null) {
