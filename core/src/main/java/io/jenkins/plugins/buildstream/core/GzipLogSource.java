@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
@@ -157,9 +156,15 @@ final class GzipLogSource implements LogSource {
         return s;
     }
 
+    /**
+     * None: {@code log.gz} is the very log that {@code log} was, compressed after the build finished, with the same
+     * offsets. Its file key differs from the plain file's, and a new identity would make every id issued before the
+     * compression look like an id of a replaced log (refused with 410, see {@link ProgressJournal#logGeneration}).
+     * A finished build's compressed log does not change.
+     */
     @Override
-    public Object identity() throws IOException {
-        return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+    public Object identity() {
+        return null;
     }
 
     @Override
