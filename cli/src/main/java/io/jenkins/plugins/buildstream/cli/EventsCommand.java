@@ -33,7 +33,7 @@ final class EventsCommand implements Callable<Integer> {
                 out.flush();
             }
         }, out::flush, Main.ERR);
-        return r.failed() ? ExitCodes.ERROR : ExitCodes.OK;
+        return r.failed() ? ExitCodes.ERROR : r.interrupted() ? ExitCodes.INTERRUPTED : ExitCodes.OK;
     }
 
     /** "demo #3 build RUNNING", "demo #3 stage Test success (1.2s)". */

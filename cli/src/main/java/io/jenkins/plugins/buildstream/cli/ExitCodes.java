@@ -9,6 +9,8 @@ final class ExitCodes {
     static final int NOT_BUILT = 5;
     static final int ENDED_EARLY = 6;
     static final int ERROR = 7;
+    /** As a shell reports a process ended by SIGINT (128 + 2). */
+    static final int INTERRUPTED = 130;
 
     private ExitCodes() {
     }

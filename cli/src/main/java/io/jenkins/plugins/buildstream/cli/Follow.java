@@ -20,6 +20,11 @@ final class Follow {
         boolean failed() {
             return error != null;
         }
+
+        /** Ctrl-C: the shutdown hook closed the stream and the JVM is exiting with 130; say nothing more. */
+        boolean interrupted() {
+            return outcome == Subscription.Outcome.CLOSED;
+        }
     }
 
     static Result run(BuildStreamClient client, StreamTarget target, StreamListener listener, Runnable cleanup,

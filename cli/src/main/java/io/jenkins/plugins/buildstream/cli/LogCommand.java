@@ -51,6 +51,9 @@ final class LogCommand implements Callable<Integer> {
         if (r.failed()) {
             return ExitCodes.ERROR;
         }
+        if (r.interrupted()) {
+            return ExitCodes.INTERRUPTED;
+        }
         return r.outcome().completed() ? ExitCodes.OK : ExitCodes.ENDED_EARLY;
     }
 }

@@ -124,8 +124,8 @@ final class TerminalView extends Output {
         if (closed) {
             return;
         }
-        // Two rows spare: the line break below and the shell's prompt, so the header does not scroll away.
-        draw(3);
+        // Rows spare for the blank line below and a shell prompt of up to two lines: the header must not scroll away.
+        draw(4);
         closed = true;
         clock.shutdownNow();
         terminal.puts(Capability.cursor_visible);

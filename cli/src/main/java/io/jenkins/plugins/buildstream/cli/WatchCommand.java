@@ -58,6 +58,9 @@ final class WatchCommand implements Callable<Integer> {
         if (r.failed()) {
             return ExitCodes.ERROR;
         }
+        if (r.interrupted()) {
+            return ExitCodes.INTERRUPTED;
+        }
         if (!r.outcome().completed()) {
             Main.ERR.println("build-stream: the stream ended early: " + r.outcome().reason());
             return ExitCodes.ENDED_EARLY;

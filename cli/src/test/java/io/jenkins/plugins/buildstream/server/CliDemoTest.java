@@ -26,7 +26,9 @@ class CliDemoTest {
         try (StandaloneServer server = StandaloneServer.start("--no-demo", "--port", "0", "--data", data.toString())) {
             String build = server.baseUrl() + server.startBuild("demo").substring(1);
             String cmd = String.join(" ", Cli.command("watch", build));
-            try (Tmux terminal = new Tmux(100, 32, cmd)) {
+            try (Tmux terminal = new Tmux(100, 32, cmd);
+                 Tmux interrupted = new Tmux(80, 24, cmd);
+                 Tmux noColour = new Tmux(80, 24, "NO_COLOR=1 " + cmd)) {
                 Cli json = Cli.start(tmp, "watch", "--json", build);
                 Cli log = Cli.start(tmp, "log", "-f", build);
                 Cli coloured = Cli.start(tmp, "log", "-f", "--color=always", build);
@@ -35,9 +37,18 @@ class CliDemoTest {
                 String live = terminal.await(s -> s.contains("Build") && s.contains("━━ console")
                         && s.contains("Running Test"), 120);
                 assertThat(live).contains("demo #1  ● RUNNING", "✔ Checkout", "● Test", "[INFO] Building plugin");
+                interrupted.await(s -> s.contains("RUNNING"), 60);
+                interrupted.keys("C-c");
+                String stopped = interrupted.await(s -> s.contains("EXIT="), 10);
+                assertThat(stopped).as("Ctrl-C: at once, quietly, and the terminal as it was")
+                        .contains("EXIT=130", "\necho\n").doesNotContain("build-stream:");
+                assertThat(interrupted.cursorVisible()).isTrue();
+                assertThat(noColour.screenWithColours()).contains("RUNNING").doesNotContain("\u001b[3");
+
                 String end = terminal.await(s -> s.contains("EXIT="), 120);
                 assertThat(end).contains("demo #1  ✔ SUCCESS", "[████████████████████] 100%", "✔ Publish",
-                        "Finished: SUCCESS", "EXIT=0");
+                        "Finished: SUCCESS", "EXIT=0", "\necho\n");
+                assertThat(terminal.cursorVisible()).isTrue();
                 assertThat(terminal.screenWithColours()).contains("\u001b[32m"); // green, on a terminal
 
                 assertThat(json.exit()).isZero();

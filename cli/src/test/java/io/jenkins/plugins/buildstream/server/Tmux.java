@@ -18,7 +18,8 @@ final class Tmux implements AutoCloseable {
     Tmux(int cols, int rows, String command) throws IOException, InterruptedException {
         // The shell stays after the command so the final screen and its exit code can be read.
         tmux("new-session", "-d", "-s", "t", "-x", Integer.toString(cols), "-y", Integer.toString(rows),
-                "env LANG=C.UTF-8 TERM=xterm-256color " + command + "; echo EXIT=$?; sleep 300");
+                "env LANG=C.UTF-8 TERM=xterm-256color " + command + "; echo EXIT=$?; stty -a | grep -o -- '-*echo ' | head -1; "
+                        + "sleep 300");
     }
 
     /** The visible screen, one string per row. */
@@ -29,6 +30,18 @@ final class Tmux implements AutoCloseable {
     /** The screen with its colours, as escape sequences. */
     String screenWithColours() throws IOException, InterruptedException {
         return tmux("capture-pane", "-p", "-e", "-t", "t");
+    }
+
+    /** Types keys, in tmux's names ({@code C-c}). */
+    void keys(String... keys) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("send-keys", "-t", "t"));
+        args.addAll(List.of(keys));
+        tmux(args.toArray(String[]::new));
+    }
+
+    /** Whether the terminal shows its cursor (a program that hid it must show it again on exit). */
+    boolean cursorVisible() throws IOException, InterruptedException {
+        return tmux("display-message", "-p", "-t", "t", "#{cursor_flag}").strip().equals("1");
     }
 
     /** Polls the screen until {@code ready} holds; returns that screen. */
