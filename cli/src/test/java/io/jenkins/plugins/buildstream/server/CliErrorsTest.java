@@ -84,6 +84,33 @@ class CliErrorsTest {
     }
 
     @Test
+    void eventsFollowsTheFirehose() throws Exception {
+        Cli json = Cli.start(tmp, Map.of("BUILD_STREAM_TOKEN", TOKEN), "events", "--json", server.baseUrl());
+        Cli plain = Cli.start(tmp, Map.of("BUILD_STREAM_TOKEN", TOKEN), "events", server.baseUrl());
+        try {
+            Thread.sleep(2000); // both connected: a new build is live news, not a replay
+            String url = server.startBuild("quick");
+            String done = "{\"type\":\"build\",\"job\":\"quick\",\"build\":" + url.replaceAll("\\D", "")
+                    + ",\"url\":\"" + url + "\",\"state\":\"completed\",\"result\":\"SUCCESS\"";
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (json.stdout().stream().noneMatch(l -> l.startsWith(done))
+                    || plain.stdout().stream().noneMatch(l -> l.startsWith("build quick #" + url.replaceAll("\\D", "")
+                            + " SUCCESS"))) {
+                assertThat(System.nanoTime()).as("the firehose showed %s complete", url).isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            assertThat(plain.stdout()).contains("quick #" + url.replaceAll("\\D", "") + " stage Only running");
+            assertThat(json.stdout()).allMatch(l -> l.startsWith("{\"type\":\"build\"")
+                    || l.startsWith("{\"type\":\"step\""));
+        } finally {
+            json.process.destroy();
+            plain.process.destroy();
+        }
+        assertThat(json.exit()).as("SIGTERM ends it like Ctrl-C").isEqualTo(143);
+        assertThat(json.stderr()).isEmpty();
+    }
+
+    @Test
     void notAJobOrBuildUrlIsAUsageError() throws Exception {
         Cli c = Cli.run(tmp, Map.of(), "watch", "http://127.0.0.1:1/nothing/");
         assertThat(c.exit()).isEqualTo(7);
