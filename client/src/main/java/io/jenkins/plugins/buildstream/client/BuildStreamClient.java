@@ -29,6 +29,7 @@ public final class BuildStreamClient {
     final Duration maxReconnectDelay;
     final Duration giveUpAfter;
     final Duration idleTimeout;
+    final int maxEventBytes;
 
     private BuildStreamClient(Builder b) {
         this.http = b.http != null ? b.http : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -38,6 +39,7 @@ public final class BuildStreamClient {
         this.maxReconnectDelay = b.maxReconnectDelay;
         this.giveUpAfter = b.giveUpAfter;
         this.idleTimeout = b.idleTimeout;
+        this.maxEventBytes = b.maxEventBytes;
     }
 
     public static Builder builder() {
@@ -63,6 +65,7 @@ public final class BuildStreamClient {
         private Duration maxReconnectDelay = Duration.ofSeconds(30);
         private Duration giveUpAfter = Duration.ofSeconds(60);
         private Duration idleTimeout = Duration.ofSeconds(60);
+        private int maxEventBytes = 16 << 20;
 
         private Builder() {
         }
@@ -117,6 +120,15 @@ public final class BuildStreamClient {
         /** A connection that receives nothing, not even a heartbeat, this long is dropped and resumed (60 s). */
         public Builder idleTimeout(Duration d) {
             this.idleTimeout = d;
+            return this;
+        }
+
+        /**
+         * The largest event accepted (default 16 MiB; Build Stream events are far smaller). A server that sends more
+         * without ending an event fails the subscription instead of filling the heap.
+         */
+        public Builder maxEventBytes(int bytes) {
+            this.maxEventBytes = bytes;
             return this;
         }
 

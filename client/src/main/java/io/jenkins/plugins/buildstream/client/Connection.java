@@ -21,6 +21,8 @@ final class Connection implements Flow.Subscriber<List<ByteBuffer>> {
     private volatile boolean streaming;
     private boolean stopped;
     private byte[] chunk = new byte[8192];
+    /** Bytes fed since the last event or comment ended: what the parser may be holding. */
+    private long unfinished;
 
     Connection(RealSubscription owner, SseParser parser) {
         this.owner = owner;
@@ -53,7 +55,14 @@ final class Connection implements Flow.Subscriber<List<ByteBuffer>> {
                     chunk = new byte[n];
                 }
                 b.get(chunk, 0, n);
+                unfinished += n;
                 parser.feed(chunk, 0, n);
+                if (unfinished > owner.maxEventBytes() && !stopped) {
+                    stopped = true;
+                    finished.set(true);
+                    subscription.cancel();
+                    owner.tooLarge();
+                }
             }
         }
         if (!stopped) {
@@ -61,8 +70,14 @@ final class Connection implements Flow.Subscriber<List<ByteBuffer>> {
         }
     }
 
+    /** A comment (heartbeat) ended: the parser holds nothing (called under the parser's lock). */
+    void heard() {
+        unfinished = 0;
+    }
+
     /** The parser dispatched an event of this connection (called under the parser's lock). */
     void dispatched(StreamEvent e) {
+        unfinished = 0;
         if (!stopped && !owner.deliver(e)) {
             stopped = true;
             finished.set(true);

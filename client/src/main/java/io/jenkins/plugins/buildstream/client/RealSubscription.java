@@ -22,7 +22,7 @@ final class RealSubscription implements Subscription {
     private final StreamTarget target;
     private final StreamListener listener;
     private final CompletableFuture<Outcome> done = new CompletableFuture<>();
-    private final SseParser parser = new SseParser(this::dispatch);
+    private final SseParser parser = new SseParser(this::dispatch, this::comment);
     private final String initialId;
 
     private volatile Connection current;
@@ -120,6 +120,16 @@ final class RealSubscription implements Subscription {
         return true;
     }
 
+    /** Called by the connection when the server sent more than the limit without ending an event. */
+    void tooLarge() {
+        done.completeExceptionally(new StreamFailure(0, target.stream() + " sent an event larger than "
+                + client.maxEventBytes + " bytes: not a Build Stream?", null));
+    }
+
+    int maxEventBytes() {
+        return client.maxEventBytes;
+    }
+
     /** Called once per connection that ended without ending the stream: resume after a delay. */
     void lost(Throwable error) {
         if (done.isDone()) {
@@ -185,6 +195,10 @@ final class RealSubscription implements Subscription {
             }
             watchIdle();
         }, CompletableFuture.delayedExecutor(period, TimeUnit.MILLISECONDS));
+    }
+
+    private void comment(String text) {
+        current.heard();
     }
 
     private void dispatch(SseEvent e) {

@@ -220,6 +220,34 @@ class ClientFollowTest {
         }
     }
 
+    @Test
+    void aServerThatNeverEndsAnEventFailsInsteadOfFillingTheHeap() throws Exception {
+        try (ServerSocket hostile = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (java.net.Socket s = hostile.accept(); java.io.OutputStream out = s.getOutputStream()) {
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\ndata: ")
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    byte[] x = new byte[64 * 1024];
+                    java.util.Arrays.fill(x, (byte) 'x');
+                    for (int i = 0; i < 1024; i++) { // at most 64 MiB, then it stops by itself
+                        out.write(x);
+                    }
+                } catch (java.io.IOException closedByTheClient) {
+                    // expected
+                }
+            }, "hostile-server");
+            t.setDaemon(true);
+            t.start();
+            BuildStreamClient small = BuildStreamClient.builder().maxEventBytes(1 << 20).build();
+            Subscription s = small.follow(StreamTarget.build("http://127.0.0.1:" + hostile.getLocalPort()
+                    + "/job/x/1/"), e -> { });
+            assertThatThrownBy(() -> s.done().get(60, TimeUnit.SECONDS)).cause()
+                    .isInstanceOf(StreamFailure.class).hasMessageContaining("sent an event larger than 1048576 bytes");
+            t.join(30_000);
+            assertThat(t.isAlive()).as("the client closed the connection").isFalse();
+        }
+    }
+
     private static boolean completed(Collected c, String url) {
         return c.events.stream().anyMatch(e -> e instanceof StreamEvent.Build b && b.completed()
                 && url.equals(b.url()));
