@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 record Urls(String url, boolean build) {
     private static final Pattern BUILD = Pattern.compile("(.*/job/[^/]+/)([0-9]+)/?(stream|console|consoleText"
             + "|consoleFull|pipeline-graph|pipeline-overview)?/?");
-    private static final Pattern JOB = Pattern.compile("(.*/job/[^/]+/)(stream)?/?");
+    private static final Pattern JOB = Pattern.compile("(.*/job/[^/]+)(/stream)?/?");
 
     /**
      * @throws IllegalArgumentException when the text is not an http(s) URL of a job or build
@@ -31,7 +31,7 @@ record Urls(String url, boolean build) {
         }
         m = JOB.matcher(path);
         if (m.matches()) {
-            return new Urls(base + m.group(1), false);
+            return new Urls(base + m.group(1) + "/", false);
         }
         throw new IllegalArgumentException("not a job or build URL (…/job/NAME/ or …/job/NAME/NUMBER/): " + text);
     }
