@@ -27,6 +27,7 @@ final class Failures {
                     + "--api-token (Jenkins)";
             case 403 -> "forbidden (403): " + reason + "; this user may not read the build";
             case 404 -> "not found (404): " + reason + "; check the URL (and that you may read the job)";
+            case 410 -> "gone (410): " + reason + "; the build's log was replaced, follow it again from the start";
             case 503 -> "server busy (503): " + reason + "; gave up retrying";
             default -> "HTTP " + status + ": " + reason;
         };
