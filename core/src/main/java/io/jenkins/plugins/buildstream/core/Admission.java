@@ -29,7 +29,7 @@ final class Admission {
         boolean opened = false;
         try {
             StreamRequest q = StreamRequest.from(req);
-            Position start = Starts.forBuild(ch, q, hub.config().maxLineBytes(), true);
+            Position start = Starts.forBuild(hub, ch, q, true);
             BuildCursor cursor = new BuildCursor(ch, access, q.console(), "", hub.config().maxLineBytes(), start);
             open(cursor, () -> hub.releaseChannel(ch));
             opened = true;

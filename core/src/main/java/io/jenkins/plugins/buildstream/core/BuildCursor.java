@@ -40,6 +40,11 @@ final class BuildCursor implements Cursor {
         return channel.build.number();
     }
 
+    /** True once the build is complete (its stream may still have events to deliver). */
+    boolean buildComplete() {
+        return channel.snapshot().complete();
+    }
+
     /** Why the build's stream ended ({@code completed}, {@code log-truncated}, …), or null while it goes on. */
     String endReason() {
         return endReason;

@@ -3,8 +3,9 @@ package io.jenkins.plugins.buildstream.core;
 import java.io.IOException;
 
 /**
- * Follows a job: one build after another, each from its start, with ids prefixed by the build number. Between builds
- * it waits on the job's watch for the next one to appear.
+ * Follows a job: one build after another, each from its start, with ids prefixed by the build number; a running build
+ * is left for a newer one as soon as that exists. It always waits on the job's watch, which the shown build's channel
+ * wakes too.
  */
 final class JobCursor implements Cursor {
     private final StreamHub hub;
@@ -36,6 +37,7 @@ final class JobCursor implements Cursor {
 
     private void follow(BuildHandle build, Position start) {
         currentChannel = hub.acquire(build);
+        currentChannel.follower = jobWatch; // parked on the job's watch, woken by this build's changes too
         current = new BuildCursor(currentChannel, access, console, build.number() + ":", hub.config().maxLineBytes(),
                 start);
         lastNumber = build.number();
@@ -51,6 +53,14 @@ final class JobCursor implements Cursor {
                 }
                 follow(b, Position.START);
             }
+            if (superseded()) {
+                // Overlapping builds: a running build is left as soon as a newer one exists (docs/PROTOCOL.md,
+                // "Job streams"), so the stream shows what the job does now rather than waiting for it to finish.
+                int number = current.buildNumber();
+                closeCurrent();
+                return Events.warning("build-superseded", "build " + number + " is still running; a newer build "
+                        + "started: following it (build " + number + " goes on in its own stream)");
+            }
             byte[] bytes = current.next();
             if (!current.ended()) {
                 return bytes;
@@ -65,6 +75,15 @@ final class JobCursor implements Cursor {
                         + reason + "); following the next build");
             }
         }
+    }
+
+    /** A newer build exists while the one shown is still running (a complete one is delivered to its end first). */
+    private boolean superseded() {
+        if (jobWatch.newest() <= current.buildNumber() || current.buildComplete()) {
+            return false;
+        }
+        currentChannel.tick(hub); // the snapshot may predate the build's completion: never leave a finished build
+        return !current.buildComplete() && job.firstBuildAfter(current.buildNumber()) != null;
     }
 
     private void closeCurrent() {
@@ -88,6 +107,6 @@ final class JobCursor implements Cursor {
 
     @Override
     public Watch watch() {
-        return current != null ? current.watch() : jobWatch;
+        return jobWatch;
     }
 }

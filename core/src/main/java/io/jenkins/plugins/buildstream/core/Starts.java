@@ -11,10 +11,10 @@ final class Starts {
      * The start position of a build stream. {@code endIsNoContent}: a resume at the very end of a complete build is a
      * 204 for a build stream; a job stream goes on with the next build instead (then null is returned).
      */
-    static Position forBuild(BuildChannel ch, StreamRequest q, int maxLineBytes, boolean endIsNoContent)
+    static Position forBuild(StreamHub hub, BuildChannel ch, StreamRequest q, boolean endIsNoContent)
             throws StreamError {
         ResumeId id = q.resumeId() == null ? null : buildId(ch, q.resumeId());
-        return forBuild(ch, q, id, maxLineBytes, endIsNoContent);
+        return forBuild(hub, ch, q, id, endIsNoContent);
     }
 
     /**
@@ -34,9 +34,11 @@ final class Starts {
         return j.position();
     }
 
-    static Position forBuild(BuildChannel ch, StreamRequest q, ResumeId id, int maxLineBytes,
-                             boolean endIsNoContent) throws StreamError {
-        ch.refresh(); // validate against the live log, not the last tick's snapshot
+    static Position forBuild(StreamHub hub, BuildChannel ch, StreamRequest q, ResumeId id, boolean endIsNoContent)
+            throws StreamError {
+        // Validate against the live log, not the last tick's snapshot; a tick, so that streams already parked on the
+        // channel are woken for what this refresh found (the next poll would see no change).
+        ch.tick(hub);
         BuildChannel.Snapshot s = ch.snapshot();
         if ("log-deleted".equals(s.problem())) {
             throw new StreamError(404, "the log of build " + ch.build.key() + " is gone");
@@ -55,7 +57,7 @@ final class Starts {
                     + ch.build.key() + " has (" + s.journalSize() + ")");
         }
         if (!id.progressOnly()) {
-            IdCheck.console(ch, s, resume, maxLineBytes);
+            IdCheck.console(ch, s, resume, hub.config().maxLineBytes());
         }
         boolean atEnd = resume.count() == s.journalSize() && (!q.console() || resume.offset() == s.logLength());
         if (s.complete() && atEnd) {
@@ -112,7 +114,7 @@ final class Starts {
             }
             BuildChannel ch = hub.acquire(last);
             try {
-                cursor.startAt(last, forBuild(ch, q, null, hub.config().maxLineBytes(), false));
+                cursor.startAt(last, forBuild(hub, ch, q, null, false));
             } finally {
                 hub.releaseChannel(ch);
             }
@@ -121,12 +123,18 @@ final class Starts {
         StreamRequest.JobId id = StreamRequest.parseJobId(q.resumeId());
         BuildHandle b = job.build(id.build());
         if (b == null) {
-            throw StreamError.badRequest("event id " + Position.printable(q.resumeId()) + " names build "
-                    + id.build() + ", which job " + job.name() + " does not have");
+            BuildHandle last = job.lastBuild();
+            if (last == null || id.build() > last.number()) {
+                throw StreamError.badRequest("event id " + Position.printable(q.resumeId()) + " was never issued: "
+                        + "job " + job.name() + " has no build " + id.build() + " yet");
+            }
+            // A build the job had (ids of it were issued) and no longer has: deleted, like a missing build page.
+            throw new StreamError(404, "build " + id.build() + " of job " + job.name()
+                    + " no longer exists: start over without an id");
         }
         BuildChannel ch = hub.acquire(b);
         try {
-            Position p = forBuild(ch, q, id.position(), hub.config().maxLineBytes(), false);
+            Position p = forBuild(hub, ch, q, id.position(), false);
             if (p == null) {
                 cursor.startAfter(b.number());
             } else {

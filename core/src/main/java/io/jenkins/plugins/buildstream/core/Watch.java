@@ -18,6 +18,11 @@ abstract class Watch {
     /** When the last nudged refresh ran (System.nanoTime), so nudges wake at most once per coalescing window. */
     private volatile long lastNudge = System.nanoTime() - TimeUnit.HOURS.toNanos(1);
     int users; // guarded by the hub's registry lock
+    /**
+     * Woken with this watch: a job's watch follows the channel of the build its streams show, so that one parked
+     * job stream wakes both for that build's output and for a newer build.
+     */
+    volatile Watch follower;
 
     /** Re-reads the watched state; returns true if it changed. Implementations synchronize: the ticker, request
      * threads validating a resume id, and recording threads all refresh. */
@@ -75,6 +80,10 @@ abstract class Watch {
 
     final void bump(StreamHub hub) {
         List<Subscriber> wake;
+        Watch f = follower;
+        if (f != null) {
+            f.bump(hub);
+        }
         synchronized (this) {
             version++;
             if (waiting.isEmpty()) {

@@ -20,6 +20,12 @@ final class TestJob implements JobHandle {
         return this;
     }
 
+    /** Deletes a build, as discarding old builds does. */
+    TestJob remove(int number) {
+        builds.remove(number);
+        return this;
+    }
+
     @Override
     public String name() {
         return name;

@@ -76,8 +76,8 @@ class ErrorsTest {
     }
 
     @Test
-    void jobIdOfAnotherBuildIs400() throws Exception {
-        assertOneLine(get("job/quick/stream", "42:0.0"), 400, "does not have");
+    void jobIdOfABuildTheJobNeverHadIs400() throws Exception {
+        assertOneLine(get("job/quick/stream", "42:0.0"), 400, "never issued");
         assertOneLine(get("job/quick/stream", "0.0"), 400, "malformed job event id");
     }
 
