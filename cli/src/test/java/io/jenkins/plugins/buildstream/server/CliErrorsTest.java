@@ -88,16 +88,24 @@ class CliErrorsTest {
         Cli json = Cli.start(tmp, Map.of("BUILD_STREAM_TOKEN", TOKEN), "events", "--json", server.baseUrl());
         Cli plain = Cli.start(tmp, Map.of("BUILD_STREAM_TOKEN", TOKEN), "events", server.baseUrl());
         try {
-            Thread.sleep(2000); // both connected: a new build is live news, not a replay
-            String url = server.startBuild("quick");
-            String done = "{\"type\":\"build\",\"job\":\"quick\",\"build\":" + url.replaceAll("\\D", "")
-                    + ",\"url\":\"" + url + "\",\"state\":\"completed\",\"result\":\"SUCCESS\"";
-            long deadline = System.nanoTime() + 60_000_000_000L;
-            while (json.stdout().stream().noneMatch(l -> l.startsWith(done))
-                    || plain.stdout().stream().noneMatch(l -> l.startsWith("build quick #" + url.replaceAll("\\D", "")
-                            + " SUCCESS"))) {
-                assertThat(System.nanoTime()).as("the firehose showed %s complete", url).isLessThan(deadline);
-                Thread.sleep(100);
+            // A firehose without an id starts now, and the tools' JVMs may take seconds to connect: start builds
+            // until one is seen complete by both.
+            long deadline = System.nanoTime() + 90_000_000_000L;
+            String url = null;
+            while (url == null) {
+                assertThat(System.nanoTime()).as("the firehose showed a build complete: %s %s %s", json.stdout(),
+                        plain.stdout(), json.stderr()).isLessThan(deadline);
+                String started = server.startBuild("quick");
+                String n = started.replaceAll("\\D", "");
+                String done = "{\"type\":\"build\",\"job\":\"quick\",\"build\":" + n + ",\"url\":\"" + started
+                        + "\",\"state\":\"completed\",\"result\":\"SUCCESS\"";
+                for (int i = 0; i < 50 && url == null; i++) {
+                    Thread.sleep(100);
+                    if (json.stdout().stream().anyMatch(l -> l.startsWith(done))
+                            && plain.stdout().stream().anyMatch(l -> l.startsWith("build quick #" + n + " SUCCESS"))) {
+                        url = started;
+                    }
+                }
             }
             assertThat(plain.stdout()).contains("quick #" + url.replaceAll("\\D", "") + " stage Only running");
             assertThat(json.stdout()).allMatch(l -> l.startsWith("{\"type\":\"build\"")
