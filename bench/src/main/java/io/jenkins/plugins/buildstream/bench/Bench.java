@@ -61,12 +61,13 @@ public final class Bench {
                 case "--w6-idle" -> b.w6Idle = ints(args[++i]); // "none": skip the idle rows
                 case "--w6-subscribers" -> b.w6Subscribers = ints(args[++i]);
                 case "--w6-seconds" -> b.w6Seconds = Integer.parseInt(args[++i]);
+                case "--w6-rounds" -> b.w6Rounds = Integer.parseInt(args[++i]);
                 case "--server-jvm" -> b.serverJvm.add(args[++i]);
                 default -> {
                     System.err.println("usage: java -jar build-stream-bench.jar all|w1|w2|w3|w4|w5|w6|jmh... "
                             + "[--replay-mb N] [--w2-seconds N] [--w2-subscribers a,b] [--w2-rates a,b] "
                             + "[--w1-sizes a,b] [--w4-clients N] [--w5-viewers N] [--w5-seconds N] "
-                            + "[--w6-idle a,b] [--w6-subscribers a,b] [--w6-seconds N] [--server-jvm OPT]");
+                            + "[--w6-idle a,b] [--w6-subscribers a,b] [--w6-seconds N] [--w6-rounds N] [--server-jvm OPT]");
                     System.exit(2);
                 }
             }

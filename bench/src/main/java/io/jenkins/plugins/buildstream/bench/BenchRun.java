@@ -23,6 +23,7 @@ final class BenchRun {
     List<Integer> w6Idle = List.of(5000, 10_000);
     List<Integer> w6Subscribers = List.of(2000, 10_000);
     int w6Seconds = 10;
+    int w6Rounds = 2;
     final List<String> serverJvm = new ArrayList<>();
 
     BenchRun(Path root) {
