@@ -47,16 +47,14 @@ public final class EdgeStore implements AutoCloseable {
     /** The build, or null if Redis does not have it (never replicated, or past retention). */
     public BuildHandle build(String job, int number) {
         sweep();
-        String key = job + '#' + number;
-        EdgeMirror m = mirrors.get(key);
-        if (m == null) {
-            Map<String, String> meta = call(() -> redis.hgetAll(Keys.meta(job, number)));
-            if (meta.isEmpty()) {
-                return null;
-            }
-            m = mirrors.computeIfAbsent(key, k -> new EdgeMirror(this, job, number, meta.get("url")));
+        // Asked of Redis on every request, even for a build mirrored here: one cheap round trip that tells a new
+        // stream at once whether Redis answers (else 503) and whether the build is still kept (else 404).
+        Map<String, String> meta = call(() -> redis.hgetAll(Keys.meta(job, number)));
+        if (meta.isEmpty()) {
+            return null;
         }
-        return new EdgeBuild(m);
+        return new EdgeBuild(mirrors.computeIfAbsent(job + '#' + number,
+                k -> new EdgeMirror(this, job, number, meta.get("url"))));
     }
 
     /** The job, or null if Redis has no build of it. */
