@@ -24,10 +24,28 @@ public final class StreamHubHolder {
     private static WeakReference<Jenkins> owner = new WeakReference<>(null); // the Jenkins the hub belongs to
     private static boolean terminated; // the owner is shutting down: no new hub
 
+    /** The hub and its Jenkins, for {@link #hub()}'s lock-free path; null until created and after shutdown. */
+    private record Current(StreamHub hub, WeakReference<Jenkins> owner) {}
+
+    private static volatile Current current;
+
     private StreamHubHolder() {}
 
-    /** The hub, created if needed; null while Jenkins is not running or is shutting down. */
-    public static synchronized @CheckForNull StreamHub hub() {
+    /**
+     * The hub, created if needed; null while Jenkins is not running or is shutting down. Listeners call this for
+     * every event, on every build's CPS VM thread: once the hub exists it is two volatile reads, no lock.
+     */
+    public static @CheckForNull StreamHub hub() {
+        Current c = current;
+        Jenkins j = Jenkins.getInstanceOrNull();
+        if (c != null && j != null && c.owner().get() == j) {
+            return c.hub();
+        }
+        return create();
+    }
+
+    private static synchronized @CheckForNull StreamHub create() {
+        current = null;
         Jenkins j = Jenkins.getInstanceOrNull();
         if (j == null) {
             return null;
@@ -52,6 +70,7 @@ public final class StreamHubHolder {
                 return null;
             }
         }
+        current = new Current(hub, owner);
         return hub;
     }
 
@@ -71,6 +90,7 @@ public final class StreamHubHolder {
     public static void shutdown() {
         StreamHub h;
         synchronized (StreamHubHolder.class) {
+            current = null;
             h = hub;
             hub = null;
             terminated = true;
