@@ -43,7 +43,8 @@ class CliDemoTest {
                 assertThat(stopped).as("Ctrl-C: at once, quietly, and the terminal as it was")
                         .contains("EXIT=130", "\necho\n").doesNotContain("build-stream:");
                 assertThat(interrupted.cursorVisible()).isTrue();
-                assertThat(noColour.screenWithColours()).contains("RUNNING").doesNotContain("\u001b[3");
+                noColour.await(s -> s.contains("RUNNING") && s.contains("━━ console"), 60);
+                assertThat(noColour.screenWithColours()).doesNotContain("\u001b[3");
 
                 String end = terminal.await(s -> s.contains("EXIT="), 120);
                 assertThat(end).contains("demo #1  ✔ SUCCESS", "[████████████████████] 100%", "✔ Publish",

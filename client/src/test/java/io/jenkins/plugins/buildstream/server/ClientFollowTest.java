@@ -207,7 +207,11 @@ class ClientFollowTest {
                     retries.add(delay.toMillis() + " " + reason);
                 }
             })) {
-                Thread.sleep(300);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (retries.isEmpty()) {
+                    assertThat(System.nanoTime()).as("a 503 was answered").isLessThan(deadline);
+                    Thread.sleep(20);
+                }
                 assertThat(retries).hasSize(1);
                 assertThat(retries.get(0)).matches("5\\d\\d\\d 503 .*"); // Retry-After: 5, not retry: 2000
                 first.close();
