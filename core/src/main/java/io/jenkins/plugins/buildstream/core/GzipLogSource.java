@@ -73,8 +73,8 @@ final class GzipLogSource implements LogSource {
 
     @Override
     public synchronized long length() throws IOException {
+        Files.size(file); // NoSuchFileException once it is gone (the build was deleted), as for a plain log
         if (length < 0) {
-            Files.size(file); // NoSuchFileException if it is gone
             Stream s = new Stream();
             try {
                 byte[] skip = new byte[64 * 1024];

@@ -83,6 +83,19 @@ class GzipLogTest {
         }
     }
 
+    @Test
+    void aBuildWhoseCompressedLogIsGoneIsNotFound() throws Exception {
+        TestBuild b;
+        try (HubServer before = HubServer.start()) {
+            b = finished(tmp, before);
+        }
+        b.gzipped(1);
+        java.nio.file.Files.delete(b.dir.resolve("log.gz"));
+        try (HubServer server = HubServer.start(); StreamRecorder r = StreamRecorder.open(server.build(b))) {
+            assertThat(r.status()).isEqualTo(404);
+        }
+    }
+
     private static List<String> ids(List<SseEvent> events) {
         List<String> ids = new ArrayList<>();
         events.forEach(e -> ids.add(e.id()));
