@@ -18,6 +18,18 @@ final class Assets {
 
     private Assets() {}
 
+    /**
+     * The site icon, asked for by every browser at {@code /favicon.ico} and linked from every page. It is an SVG
+     * (served as one: browsers go by the type, not the name), so a few hundred bytes serve every size.
+     */
+    static void favicon(HttpServletResponse rsp) throws IOException {
+        try (InputStream in = Assets.class.getResourceAsStream("favicon.svg")) {
+            rsp.setContentType("image/svg+xml");
+            rsp.setHeader("Cache-Control", "max-age=86400");
+            in.transferTo(rsp.getOutputStream());
+        }
+    }
+
     static void serve(String name, HttpServletResponse rsp) throws IOException {
         String ext = name.substring(name.lastIndexOf('.') + 1);
         if (!NAME.matcher(name).matches() || name.contains("..") || !TYPES.containsKey(ext)) {

@@ -64,6 +64,7 @@ final class Pages {
         String html = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 + "<title>" + esc(title) + "</title>"
+                + "<link rel=\"icon\" type=\"image/svg+xml\" href=\"/favicon.ico\">"
                 + "<link rel=\"stylesheet\" href=\"/build-stream/assets/build-stream-panel.css\">"
                 + (module == null ? "" : "<script type=\"module\" src=\"/build-stream/assets/" + module + "\"></script>")
                 + "</head><body class=\"bs-standalone\">" + body + "</body></html>";

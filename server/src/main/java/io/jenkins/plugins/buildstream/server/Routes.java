@@ -38,6 +38,8 @@ final class Routes extends HttpServlet {
             pages.home(rsp);
         } else if (path.equals("/build-stream/stream-token")) {
             streamToken(rsp, StreamTokens.ALL); // whoever passed Exposure holds the server's one token: an admin
+        } else if (path.equals("/favicon.ico")) {
+            Assets.favicon(rsp);
         } else if (path.equals("/build-stream/events")) {
             hub.serveFirehose(req, rsp, Access.ALL);
         } else if (path.startsWith("/build-stream/assets/")) {
