@@ -131,6 +131,6 @@ final class Routes extends HttpServlet {
 
     static String printable(String s) {
         String t = s.length() > 80 ? s.substring(0, 80) + "…" : s;
-        return t.replaceAll("[\\p{Cntrl}]", "?");
+        return t.replaceAll("[\\p{Cntrl}\\u0080-\\u009f\\u2028\\u2029]", "?");
     }
 }

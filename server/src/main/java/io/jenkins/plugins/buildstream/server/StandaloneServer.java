@@ -49,8 +49,10 @@ public final class StandaloneServer implements AutoCloseable {
         // overflows it and the dropped SYNs are retried after 1, 3, 7… s. The kernel caps this at somaxconn.
         connector.setAcceptQueueSize(4096);
         jetty.addConnector(connector);
+        jetty.setErrorHandler(new PlainErrors());
         ServletContextHandler ctx = new ServletContextHandler();
         ctx.setContextPath("/");
+        ctx.setErrorHandler(new PlainErrors.InContext());
         FilterHolder guard = new FilterHolder(new Exposure(o.token(), o.corsOrigins()));
         guard.setAsyncSupported(true);
         ctx.addFilter(guard, "/*", EnumSet.of(DispatcherType.REQUEST));
