@@ -77,6 +77,11 @@ final class Admission {
     private void open(Cursor cursor, Runnable release) throws IOException, StreamError {
         if (!hub.admit()) {
             rsp.setHeader("Retry-After", Integer.toString(hub.config().retryAfterSeconds()));
+            // Not kept alive after the answer: a refused client would otherwise keep its socket, and the server a
+            // descriptor, until the client leaves or the idle timeout (30 s) passes. Jetty honours the header
+            // (jetty-http HttpGenerator.generateHeaders: "close" in the response's Connection field ends
+            // persistence); the standalone server also bounds the half-closed wait (CloseAfterRefusal).
+            rsp.setHeader("Connection", "close");
             throw new StreamError(503, "too many streams open; retry in " + hub.config().retryAfterSeconds() + " s");
         }
         Subscriber s;

@@ -9,7 +9,7 @@ import java.util.List;
 
 /** Command-line options of the standalone server. */
 record ServerOptions(String host, int port, Path data, boolean demo, String token, List<String> corsOrigins,
-                     HubConfig hub, int idleTimeoutMillis, ScaleOptions scale) {
+                     HubConfig hub, int idleTimeoutMillis, ScaleOptions scale, int maxConnections) {
     static final String USAGE = """
             usage: build-stream-server [options]
               --host ADDR            address to bind (default 127.0.0.1; any other needs --token)
@@ -21,6 +21,8 @@ record ServerOptions(String host, int port, Path data, boolean demo, String toke
               --heartbeat-seconds N  comment heartbeat interval (default 15)
               --coalesce-ms N        console coalescing window (default 50)
               --max-subscribers N    open streams before 503 (default 10000)
+              --max-connections N    connections accepted at once; more wait in the kernel's queue (default
+                                     max-subscribers + 1000)
               --stall-seconds N      close a stream whose client accepted nothing for N s (default
                                      max(4 x heartbeat, 60))
               --idle-timeout-ms N    Jetty's idle timeout: a connection silent this long is dropped (default
@@ -41,6 +43,7 @@ record ServerOptions(String host, int port, Path data, boolean demo, String toke
         HubConfig hub = HubConfig.defaults();
         int idleTimeout = 30_000; // as Winstone's default: heartbeats must keep streams alive under it
         ScaleOptions scale = ScaleOptions.NONE;
+        int maxConnections = -1;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -59,6 +62,7 @@ record ServerOptions(String host, int port, Path data, boolean demo, String toke
                 case "--retention-hours" -> scale = scale.withRetentionHours(number(args, ++i, a));
                 case "--edge" -> scale = scale.asEdge();
                 case "--edge-secret-file" -> scale = scale.withSecretFile(value(args, ++i, a));
+                case "--max-connections" -> maxConnections = number(args, ++i, a);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -77,8 +81,14 @@ record ServerOptions(String host, int port, Path data, boolean demo, String toke
         if (idleTimeout < 100) {
             throw new IllegalArgumentException("--idle-timeout-ms must be at least 100");
         }
+        if (maxConnections == -1) {
+            maxConnections = hub.maxSubscribers() + 1000; // streams, plus pages, assets and refusals beside them
+        }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("--max-connections must be at least 1");
+        }
         return new ServerOptions(host, port, data, demo && !scale.edge(), token, List.copyOf(cors), hub,
-                idleTimeout, scale);
+                idleTimeout, scale, maxConnections);
     }
 
     private static boolean isLoopback(String host) {

@@ -11,6 +11,7 @@ import java.util.EnumSet;
 import org.eclipse.jetty.ee9.servlet.FilterHolder;
 import org.eclipse.jetty.ee9.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee9.servlet.ServletHolder;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -49,6 +50,9 @@ public final class StandaloneServer implements AutoCloseable {
         // overflows it and the dropped SYNs are retried after 1, 3, 7… s. The kernel caps this at somaxconn.
         connector.setAcceptQueueSize(4096);
         jetty.addConnector(connector);
+        // At most this many connections at once: past it Jetty stops accepting and the kernel's queue holds the
+        // rest, so a flood cannot take every descriptor of the process (streams are refused with 503 earlier).
+        jetty.addBean(new NetworkConnectionLimit(o.maxConnections(), connector));
         jetty.setErrorHandler(new PlainErrors());
         ServletContextHandler ctx = new ServletContextHandler();
         ctx.setContextPath("/");
@@ -56,6 +60,9 @@ public final class StandaloneServer implements AutoCloseable {
         FilterHolder guard = new FilterHolder(new Exposure(o.token(), o.corsOrigins()));
         guard.setAsyncSupported(true);
         ctx.addFilter(guard, "/*", EnumSet.of(DispatcherType.REQUEST));
+        FilterHolder closer = new FilterHolder(new CloseAfterRefusal());
+        closer.setAsyncSupported(true);
+        ctx.addFilter(closer, "/*", EnumSet.of(DispatcherType.REQUEST));
         ServletHolder routes = new ServletHolder(servlet);
         routes.setAsyncSupported(true);
         ctx.addServlet(routes, "/*");
