@@ -8,30 +8,59 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.Base64;
 import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Guards every endpoint when the server is exposed: an access token ({@code Authorization: Bearer T} or
+ * Guards every endpoint: on loopback only this machine's Host names, state-changing requests only from this server's
+ * own origin or an allowed one ({@link SameOrigin}), an access token ({@code Authorization: Bearer T} or
  * {@code ?token=T}, since {@code EventSource} cannot set headers) when one is configured, and CORS only for the
  * allowed origins.
  */
 final class Exposure extends HttpFilter {
     private static final long serialVersionUID = 1L;
     private static final String COOKIE = "build_stream_token";
-    /** Tokens that can travel in a cookie as they are; others work by header or query only. */
-    private static final java.util.regex.Pattern COOKIE_SAFE = java.util.regex.Pattern.compile("[A-Za-z0-9._~+/=-]+");
     private final String token;
     private final List<String> origins;
+    private final transient SameOrigin sameOrigin;
+    private final String cookieValue;
 
-    Exposure(String token, List<String> origins) {
+    Exposure(String token, List<String> origins, SameOrigin sameOrigin) {
         this.token = token;
         this.origins = origins;
+        this.sameOrigin = sameOrigin;
+        this.cookieValue = token == null ? null : cookieValue(token);
+    }
+
+    /**
+     * What the cookie holds: an HMAC of a fixed label keyed by the token, so a cookie that leaks (a browser profile,
+     * a proxy log) does not give the token away. It is the same across restarts while the token is, and changes when
+     * the token does.
+     */
+    static String cookieValue(String token) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(token.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] tag = mac.doFinal("build-stream cookie v1".getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(tag);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
     }
 
     @Override
     protected void doFilter(HttpServletRequest req, HttpServletResponse rsp, FilterChain chain)
             throws IOException, ServletException {
+        String host = req.getHeader("Host");
+        if (!sameOrigin.hostAllowed(host)) {
+            refuse(rsp, 403, "host '" + Routes.printable(host) + "' does not name this machine (DNS rebinding?); "
+                    + "start the server with --allowed-host to answer it");
+            return;
+        }
         String origin = req.getHeader("Origin");
         if (origin != null && origins.contains(origin)) {
             rsp.setHeader("Access-Control-Allow-Origin", origin);
@@ -42,14 +71,24 @@ final class Exposure extends HttpFilter {
                 return;
             }
         }
+        String referer = req.getHeader("Referer");
+        if (!sameOrigin.originAllowed(req.getMethod(), origin, referer, host)) {
+            String from = origin != null ? "origin '" + origin : "referer '" + referer;
+            refuse(rsp, 403, "cross-site " + req.getMethod() + " refused: " + Routes.printable(from)
+                    + "' is neither this server nor an allowed --cors-origin");
+            return;
+        }
         if (token != null && !authorized(req, rsp)) {
-            rsp.setStatus(401);
             rsp.setHeader("WWW-Authenticate", "Bearer realm=\"build-stream\"");
-            rsp.setContentType("text/plain;charset=utf-8");
-            rsp.getOutputStream().write("missing or wrong access token\n".getBytes(StandardCharsets.UTF_8));
+            refuse(rsp, 401, "missing or wrong access token");
             return;
         }
         chain.doFilter(req, rsp);
+    }
+
+    private static void refuse(HttpServletResponse rsp, int status, String message) throws IOException {
+        rsp.setStatus(status);
+        Routes.text(rsp, message);
     }
 
     /**
@@ -59,13 +98,13 @@ final class Exposure extends HttpFilter {
     private boolean authorized(HttpServletRequest req, HttpServletResponse rsp) {
         String auth = req.getHeader("Authorization");
         if (auth != null && auth.startsWith("Bearer ")) {
-            return matches(auth.substring(7).strip());
+            return equal(auth.substring(7).strip(), token);
         }
         String query = req.getParameter("token");
         if (query != null) {
-            boolean ok = matches(query);
-            if (ok && COOKIE_SAFE.matcher(token).matches()) {
-                rsp.addHeader("Set-Cookie", COOKIE + "=" + token + "; Path=/; HttpOnly; SameSite=Strict");
+            boolean ok = equal(query, token);
+            if (ok) {
+                rsp.addHeader("Set-Cookie", COOKIE + "=" + cookieValue + "; Path=/; HttpOnly; SameSite=Strict");
             }
             return ok;
         }
@@ -73,14 +112,15 @@ final class Exposure extends HttpFilter {
         if (cookies != null) {
             for (Cookie c : cookies) {
                 if (COOKIE.equals(c.getName())) {
-                    return matches(c.getValue());
+                    return equal(c.getValue(), cookieValue);
                 }
             }
         }
         return false;
     }
 
-    private boolean matches(String given) {
-        return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
+    private static boolean equal(String given, String expected) {
+        return MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
+                expected.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -9,7 +9,8 @@ import java.util.List;
 
 /** Command-line options of the standalone server. */
 record ServerOptions(String host, int port, Path data, boolean demo, String token, List<String> corsOrigins,
-                     HubConfig hub, int idleTimeoutMillis, ScaleOptions scale, int maxConnections) {
+                     HubConfig hub, int idleTimeoutMillis, ScaleOptions scale, int maxConnections,
+                     List<String> allowedHosts) {
     static final String USAGE = """
             usage: build-stream-server [options]
               --host ADDR            address to bind (default 127.0.0.1; any other needs --token)
@@ -18,6 +19,8 @@ record ServerOptions(String host, int port, Path data, boolean demo, String toke
               --no-demo              do not start a demo build
               --token T              access token required on every request (or env BUILD_STREAM_TOKEN)
               --cors-origin ORIGIN   allow this origin cross-site (repeatable; CORS is off by default)
+              --allowed-host NAME    on loopback, also answer requests whose Host header names NAME (repeatable;
+                                     default: only localhost, 127.0.0.1, [::1]; '*' answers any Host)
               --heartbeat-seconds N  comment heartbeat interval (default 15)
               --coalesce-ms N        console coalescing window (default 50)
               --max-subscribers N    open streams before 503 (default 10000)
@@ -43,6 +46,7 @@ record ServerOptions(String host, int port, Path data, boolean demo, String toke
         HubConfig hub = HubConfig.defaults();
         int idleTimeout = 30_000; // as Winstone's default: heartbeats must keep streams alive under it
         ScaleOptions scale = ScaleOptions.NONE;
+        List<String> allowedHosts = new ArrayList<>();
         int maxConnections = -1;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -62,6 +66,7 @@ record ServerOptions(String host, int port, Path data, boolean demo, String toke
                 case "--retention-hours" -> scale = scale.withRetentionHours(number(args, ++i, a));
                 case "--edge" -> scale = scale.asEdge();
                 case "--edge-secret-file" -> scale = scale.withSecretFile(value(args, ++i, a));
+                case "--allowed-host" -> allowedHosts.add(value(args, ++i, a).toLowerCase(java.util.Locale.ROOT));
                 case "--max-connections" -> maxConnections = number(args, ++i, a);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
@@ -88,7 +93,12 @@ record ServerOptions(String host, int port, Path data, boolean demo, String toke
             throw new IllegalArgumentException("--max-connections must be at least 1");
         }
         return new ServerOptions(host, port, data, demo && !scale.edge(), token, List.copyOf(cors), hub,
-                idleTimeout, scale, maxConnections);
+                idleTimeout, scale, maxConnections, List.copyOf(allowedHosts));
+    }
+
+    /** Bound to a loopback address: only this machine can connect, so only its own names are valid hosts. */
+    boolean loopback() {
+        return isLoopback(host);
     }
 
     private static boolean isLoopback(String host) {

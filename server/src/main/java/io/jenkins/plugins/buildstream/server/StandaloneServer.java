@@ -57,7 +57,8 @@ public final class StandaloneServer implements AutoCloseable {
         ServletContextHandler ctx = new ServletContextHandler();
         ctx.setContextPath("/");
         ctx.setErrorHandler(new PlainErrors.InContext());
-        FilterHolder guard = new FilterHolder(new Exposure(o.token(), o.corsOrigins()));
+        FilterHolder guard = new FilterHolder(new Exposure(o.token(), o.corsOrigins(),
+                new SameOrigin(o.loopback(), o.allowedHosts(), o.corsOrigins())));
         guard.setAsyncSupported(true);
         ctx.addFilter(guard, "/*", EnumSet.of(DispatcherType.REQUEST));
         FilterHolder closer = new FilterHolder(new CloseAfterRefusal());

@@ -159,11 +159,57 @@ class ExposureTest {
         String cookie = page.headers().firstValue("Set-Cookie").orElse("");
         assertThat(cookie).startsWith("build_stream_token=").contains("HttpOnly", "SameSite=Strict");
         String pair = cookie.substring(0, cookie.indexOf(';'));
+        // The cookie holds something derived from the token, never the token itself.
+        String value = pair.substring("build_stream_token=".length());
+        assertThat(value).isNotEmpty().doesNotContain(TOKEN).doesNotContain(encoded).matches("[A-Za-z0-9_-]{43}");
+        assertThat(cookie).doesNotContain(TOKEN);
         // The page's assets and its EventSource carry only the cookie.
         assertThat(send("build-stream/assets/build-stream-panel.js", Map.of("Cookie", pair), null).statusCode())
                 .isEqualTo(200);
         assertThat(send("job/quick/1/consoleText", Map.of("Cookie", "build_stream_token=wrong"), null).statusCode())
                 .isEqualTo(401);
+        // The raw token is no cookie value: a cookie must have come from this server's Set-Cookie.
+        assertThat(send("job/quick/1/consoleText", Map.of("Cookie", "build_stream_token=" + TOKEN), null)
+                .statusCode()).isEqualTo(401);
+        // The same token gives the same cookie (it survives a restart); another token's cookie is refused.
+        assertThat(send("job/quick/1/", Map.of(), "token=" + encoded).headers().firstValue("Set-Cookie"))
+                .hasValue(cookie);
+        assertThat(send("job/quick/1/consoleText", Map.of("Cookie", "build_stream_token="
+                + Exposure.cookieValue(TOKEN + "x")), null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aTokenNoCookieCouldHoldStillGetsAWorkingCookie() throws Exception {
+        String odd = "tok en;with,\"odd\" chars=é";
+        try (StandaloneServer s = StandaloneServer.start("--no-demo", "--port", "0", "--data",
+                data.resolve("odd").toString(), "--token", odd)) {
+            String url = s.baseUrl() + "?token=" + java.net.URLEncoder.encode(odd, java.nio.charset.StandardCharsets.UTF_8);
+            HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            String cookie = page.headers().firstValue("Set-Cookie").orElseThrow();
+            HttpResponse<String> again = HTTP.send(HttpRequest.newBuilder(URI.create(s.baseUrl() + "favicon.ico"))
+                    .header("Cookie", cookie.substring(0, cookie.indexOf(';'))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(again.statusCode()).isEqualTo(200);
+        }
+    }
+
+    // --- Host and Origin when exposed
+
+    @Test
+    void anExposedServerAnswersAnyHostButStillRefusesCrossSitePosts() throws Exception {
+        // Bound beyond loopback, the token guards it: its Host is whatever name people reach it by.
+        String ok = RawHttp.send(server.port(), "GET", "/job/quick/1/consoleText", Map.of("Host",
+                "ci.example:" + server.port(), "Authorization", "Bearer " + TOKEN));
+        assertThat(RawHttp.status(ok)).isEqualTo(200);
+        String post = RawHttp.send(server.port(), "POST", "/job/quick/build", Map.of("Host",
+                "ci.example:" + server.port(), "Authorization", "Bearer " + TOKEN, "Origin", "http://evil.example"));
+        assertThat(RawHttp.status(post)).isEqualTo(403);
+        String own = RawHttp.send(server.port(), "POST", "/job/quick/build", Map.of("Host",
+                "ci.example:" + server.port(), "Authorization", "Bearer " + TOKEN, "Origin",
+                "http://ci.example:" + server.port()));
+        assertThat(RawHttp.status(own)).isEqualTo(201);
     }
 
     // --- CORS
