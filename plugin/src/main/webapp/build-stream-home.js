@@ -4,7 +4,8 @@
 //   <div class="build-stream-home" data-events-url="/build-stream/events">
 //     <!-- optional, server-rendered and progressively enhanced: one link per known job -->
 //     <a class="bs-home-job" data-job="demo" href="/job/demo/" data-last='{"type":"build",…}'>demo</a>
-//     (data-last, optional: the newest build's `build` event when the page was rendered)
+//     (data-last, optional: the newest build's `build` event when the page was rendered;
+//      data-build-url, optional: where a same-origin form POST starts a build — the row gets a "Build now" button)
 //   </div>
 //   <script type="module" src="/build-stream/assets/build-stream-home.js"></script>
 //
@@ -34,6 +35,7 @@ class HomeView {
       job: a.dataset.job,
       href: a.getAttribute('href'),
       last: parseLast(a.dataset.last), // the newest build's state when the page was rendered (a `build` event)
+      buildUrl: a.dataset.buildUrl,
     }));
     host.textContent = '';
     host.classList.add('bs-mounted');
@@ -66,7 +68,7 @@ class HomeView {
     host.append(header, this.table, this.empty, this.live);
 
     for (const s of seeds) {
-      this.row(s.job, s.href);
+      this.row(s.job, s.href, s.buildUrl);
       if (s.last) this.onBuild(s.last);
     }
     this.refreshEmpty();
@@ -102,7 +104,7 @@ class HomeView {
     this.host.dataset.connection = state;
   }
 
-  row(job, href) {
+  row(job, href, buildUrl) {
     let r = this.jobs.get(job);
     if (r) return r;
     const tr = el('tr', 'bs-home-row');
@@ -111,6 +113,17 @@ class HomeView {
     const link = el('a', null, job);
     link.href = href || `/job/${job.split('/').map(encodeURIComponent).join('/job/')}/`;
     name.append(link);
+    if (buildUrl) {
+      // A plain form: a same-origin POST (the server refuses other origins) that needs no script to work.
+      const form = el('form', 'bs-home-buildnow');
+      form.method = 'post';
+      form.action = new URL(buildUrl, document.baseURI).href;
+      const button = el('button', 'bs-home-buildnow-button', 'Build now');
+      button.type = 'submit';
+      button.setAttribute('aria-label', `Build ${job} now`);
+      form.append(button);
+      name.append(form);
+    }
     const buildTd = el('td', 'bs-home-build');
     const statusTd = el('td', 'bs-home-status');
     const badge = el('span', 'bs-badge bs-st-unknown', '—');

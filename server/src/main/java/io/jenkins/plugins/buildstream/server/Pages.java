@@ -21,7 +21,7 @@ final class Pages {
         for (ServerJob j : builds.jobs()) {
             ServerBuild last = j.lastBuild();
             list.append("<p><a class=\"bs-home-job\" data-job=\"").append(esc(j.name())).append("\" href=\"")
-                    .append(esc(j.url())).append('"');
+                    .append(esc(j.url())).append("\" data-build-url=\"").append(esc(j.url())).append("build\"");
             if (last != null) {
                 list.append(" data-last=\"").append(esc(BuildService.lastJson(last))).append('"');
             }
@@ -29,7 +29,7 @@ final class Pages {
         }
         String body = "<h1>Build Stream</h1>"
                 + "<div class=\"build-stream-home\" data-events-url=\"/build-stream/events\">" + list + "</div>"
-                + "<p>Start a build: <code>curl -X POST http://HOST/job/demo/build</code></p>";
+                + "<p>Or from a terminal: <code>curl -X POST http://HOST/job/NAME/build</code></p>";
         send(rsp, "Build Stream", body, "build-stream-home.js");
     }
 

@@ -108,7 +108,9 @@ final class Routes extends HttpServlet {
                 return;
             }
             ServerBuild b = builds.start(job);
-            rsp.setStatus(201);
+            String accept = req.getHeader("Accept");
+            // A browser's form (the home page's "Build now") goes on to the new build's page; clients get 201.
+            rsp.setStatus(accept != null && accept.contains("text/html") ? 303 : 201);
             rsp.setHeader("Location", b.url());
             text(rsp, b.url());
         } else {
