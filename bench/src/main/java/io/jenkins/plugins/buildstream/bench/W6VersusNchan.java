@@ -170,6 +170,9 @@ final class W6VersusNchan implements Workload {
                     "%.1f / %.1f ms", x.p50(), x.p99()), null, null);
             table.add("W6", p, all.get(i).name() + " CPU per delivered message", String.format(Locale.ROOT,
                     "%.1f us (%d events)", x.cpuPerMsg(), x.events), null, null);
+            // Nchan and the floor send one event per published line; we coalesce lines of one window into one.
+            table.add("W6", p, all.get(i).name() + " CPU per delivered line", String.format(Locale.ROOT,
+                    "%.1f us (%d lines)", x.lines == 0 ? 0 : x.cpu / (double) x.lines, x.lines), null, null);
             if (x.bad != 0 || x.lines != x.expected) {
                 table.add("W6", p, all.get(i).name() + " INCOMPLETE", "delivered " + x.lines + " of "
                         + x.expected + ", gaps+dups " + x.bad, null, false);
