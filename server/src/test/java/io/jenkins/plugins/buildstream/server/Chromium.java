@@ -24,7 +24,8 @@ final class Chromium {
         }
     }
 
-    static ChromeDriver start() throws Exception {
+    /** Chromium with these extra command-line switches (e.g. {@code --host-resolver-rules=…}). */
+    static ChromeDriver start(String... extraArguments) throws Exception {
         if (!Files.isExecutable(BINARY) || !Files.isExecutable(DRIVER)) {
             throw new IllegalStateException("Chromium tests need Debian's chromium and chromium-driver "
                     + "(apt-get install chromium chromium-driver; .ci/run does this)");
@@ -35,6 +36,7 @@ final class Chromium {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1280,900",
                 "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
+        options.addArguments(extraArguments);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
                 .usingAnyFreePort().build();
         return new ChromeDriver(service, options);
