@@ -77,6 +77,23 @@ class ExposureTest {
     }
 
     @Test
+    void newOptionsParseAndRefuseNonsense() {
+        ServerOptions o = ServerOptions.parse(new String[] {"--allowed-host", "Box.Local", "--allowed-host", "*",
+                "--max-subscribers", "10", "--max-connections", "30"});
+        assertThat(o.allowedHosts()).containsExactly("box.local", "*");
+        assertThat(o.maxConnections()).isEqualTo(30);
+        assertThat(ServerOptions.parse(new String[] {"--max-subscribers", "10"}).maxConnections())
+                .as("default: the subscribers and room beside them").isEqualTo(1010);
+        assertThat(ServerOptions.parse(new String[0]).loopback()).isTrue();
+        assertThatThrownBy(() -> ServerOptions.parse(new String[] {"--max-connections", "0"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--max-connections");
+        assertThatThrownBy(() -> ServerOptions.parse(new String[] {"--max-connections", "many"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("number");
+        assertThatThrownBy(() -> ServerOptions.parse(new String[] {"--allowed-host"}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a value");
+    }
+
+    @Test
     void nonLoopbackWithTokenIsAccepted() {
         assertThat(ServerOptions.parse(new String[] {"--host", "0.0.0.0", "--token", "t"}).token()).isEqualTo("t");
     }
