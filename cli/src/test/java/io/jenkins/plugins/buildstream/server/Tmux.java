@@ -18,8 +18,9 @@ final class Tmux implements AutoCloseable {
     Tmux(int cols, int rows, String command) throws IOException, InterruptedException {
         // The shell stays after the command so the final screen and its exit code can be read.
         tmux("new-session", "-d", "-s", "t", "-x", Integer.toString(cols), "-y", Integer.toString(rows),
-                "env LANG=C.UTF-8 TERM=xterm-256color " + command + "; echo EXIT=$?; stty -a | grep -o -- '-*echo ' | head -1; "
-                        + "sleep 300");
+                "env LANG=C.UTF-8 TERM=xterm-256color " + command
+                        // One line, written at once: the exit code and whether the terminal echoes again (echo/-echo).
+                        + "; echo \"EXIT=$? $(stty -a | grep -o -- '-*echo ' | head -1 | tr -d ' ')\"; sleep 300");
     }
 
     /** The visible screen, one string per row. */
