@@ -39,39 +39,9 @@ public final class Recorder {
     /** Records a {@code step} event; never throws. */
     public static void step(@NonNull Run<?, ?> run, String id, String kind, String name, @CheckForNull String parent,
                             @CheckForNull String stage, String status, long startedAt, @CheckForNull Long durationMs) {
-        try {
-            StreamHub hub = StreamHubHolder.hub();
-            if (hub == null) {
-                return;
-            }
-            RunBuildHandle h = handle(run);
-            hub.post(h, ProgressEvents.step(h, id, kind, shorten(name), parent, stage, status, startedAt,
-                    durationMs));
-        } catch (RuntimeException | LinkageError e) {
-            LOGGER.log(Level.WARNING, "Could not record a step event of " + run, e);
-        }
-    }
-
-    /**
-     * Records the end of a step whose status is known only later: its place (log offset) is taken now, its status
-     * given by {@link PendingStep#settle}. Until then the build's later events wait. If the status never comes,
-     * {@code fallbackStatus} is recorded (when the build completes, or after 30 s). Never throws.
-     */
-    public static PendingStep pendingStep(@NonNull Run<?, ?> run, String id, String kind, String name,
-                                          @CheckForNull String parent, @CheckForNull String stage,
-                                          String fallbackStatus, long startedAt, long durationMs) {
-        PendingStep p = new PendingStep(run, id, kind, shorten(name), parent, stage, startedAt, durationMs);
-        try {
-            StreamHub hub = StreamHubHolder.hub();
-            if (hub != null) {
-                p.event = hub.postPending(p.handle, p.json(fallbackStatus));
-                p.fallback = fallbackStatus;
-                scratch(run, PendingSteps.class, r -> new PendingSteps()).open.put(id, p);
-            }
-        } catch (RuntimeException | LinkageError e) {
-            LOGGER.log(Level.WARNING, "Could not record a step event of " + run, e);
-        }
-        return p;
+        Moment m = Moment.of(run);
+        m.step(id, kind, name, parent, stage, status, startedAt, durationMs);
+        m.submit();
     }
 
     /** The pending step ends of one build, by step id, until settled. */

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.buildstream.bench;
 
 import io.jenkins.plugins.buildstream.core.BuildHandle;
+import io.jenkins.plugins.buildstream.core.EventBatch;
 import io.jenkins.plugins.buildstream.core.HubConfig;
 import io.jenkins.plugins.buildstream.core.LogSource;
 import io.jenkins.plugins.buildstream.core.ProgressEvents;
@@ -25,9 +26,11 @@ import org.HdrHistogram.Histogram;
  * to the hub — timed. The log's {@link LogSource#sync()} flushes that buffer, as the plugin's does.
  *
  * <p>{@code java -cp bench/target/build-stream-bench.jar io.jenkins.plugins.buildstream.bench.ListenerCost
- * [post|record|sync|json] [nodes per thread] [threads] [nodes/s per thread]}. {@code post}: the listener path
- * (offset taken, journal and firehose on the hub's thread); {@code record}: everything on the caller's thread;
- * {@code sync}, {@code json}: only the log flush and length, or only building the event (a breakdown).
+ * [post|record|node|node2|sync|json] [nodes per thread] [threads] [nodes/s per thread]}. {@code post}: one event
+ * on the listener path (offset taken, journal and firehose on the hub's thread); {@code record}: everything on the
+ * caller's thread; {@code node}: what the Pipeline listener does per flow node, two events (a step's end and the
+ * next one's start) in one batch at one offset; {@code node2}: the same two events posted one by one; {@code sync},
+ * {@code json}: only the log flush and length, or only building the event (a breakdown).
  */
 public final class ListenerCost {
     private static final byte[] NOTE = ("\u001b[8mha:////4Ld8mXrmg0hSemNbBfpbEk0S1d2gIHfrKhBh2bKxmPRBAAAAlx+LCAAA"
@@ -61,7 +64,8 @@ public final class ListenerCost {
         }
         long posted = System.nanoTime();
         for (Build b : builds) {
-            while (mode.equals("post") && b.journal().size() < nodes + WARMUP) {
+            int perNode = mode.startsWith("node") ? 2 : 1;
+            while (mode.matches("post|node2?") && b.journal().size() < perNode * (nodes + WARMUP)) {
                 Thread.sleep(1);
             }
         }
@@ -99,6 +103,18 @@ public final class ListenerCost {
             switch (mode) {
                 case "record" -> hub.record(b, json);
                 case "post" -> hub.post(b, json);
+                case "node" -> { // a Pipeline node: the previous step ends, this one starts, at one offset
+                    EventBatch batch = hub.batch(b);
+                    batch.post(json);
+                    batch.post(ProgressEvents.step(b, String.valueOf(i + 4), "step", "sh: make test", "3", "Test",
+                            "running", 1_764_480_000_000L, null));
+                    batch.submit();
+                }
+                case "node2" -> { // the same two events, each posted alone
+                    hub.post(b, json);
+                    hub.post(b, ProgressEvents.step(b, String.valueOf(i + 4), "step", "sh: make test", "3", "Test",
+                            "running", 1_764_480_000_000L, null));
+                }
                 case "sync" -> b.syncAndLength(); // the parts, for a breakdown
                 case "json" -> b.sink = json;
                 default -> throw new IllegalArgumentException(mode);

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.buildstream.core;
 
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -55,7 +56,7 @@ final class Handoff {
     }
 
     /** The events of one build not yet persisted (the head stays until it is), oldest first. Guarded by itself. */
-    private static final class Lane {
+    static final class Lane {
         final String key;
         final ArrayDeque<Item> items = new ArrayDeque<>();
         boolean draining;
@@ -66,17 +67,17 @@ final class Handoff {
         }
     }
 
-    private final class Item implements PendingEvent {
-        final Lane lane;
+    /** One event; its lane is set when it is submitted. */
+    final class Item implements PendingEvent {
         final BuildHandle build;
         final String fallback;
         final long deadline;
+        volatile Lane lane;
         volatile long offset = -1; // unknown until taken, right after the item got its place
         volatile String json;
         boolean armed; // guarded by lane
 
-        Item(Lane lane, BuildHandle build, String json, String fallback) {
-            this.lane = lane;
+        Item(BuildHandle build, String json, String fallback) {
             this.build = build;
             this.json = json;
             this.fallback = fallback;
@@ -91,36 +92,56 @@ final class Handoff {
         public void settle(String settled) {
             if (settled != null && json == null) {
                 json = settled;
-                schedule(lane);
+                Lane l = lane;
+                if (l != null) { // else not submitted yet: submit() schedules it
+                    schedule(l);
+                }
             }
         }
     }
 
+    /** An event of {@code build} for {@link #submit}; {@code json} null makes it pending (see {@link #post}). */
+    Item item(BuildHandle build, String json, String fallback) {
+        return new Item(build, json, fallback);
+    }
+
     /**
      * Queues an event of {@code build} happening now; {@code json} null makes it pending (settled later, else
-     * {@code fallback} after the settle time). The event takes its place first and its offset second, so a stream
-     * polling meanwhile never passes the offset (see {@link #horizon}). With {@code callerRuns} the caller records
-     * its build's ready events itself before returning (unless another thread is at it).
+     * {@code fallback} after the settle time). With {@code callerRuns} the caller records its build's ready events
+     * itself before returning (unless another thread is at it).
      */
     PendingEvent post(BuildHandle build, String json, String fallback, boolean callerRuns) {
-        Item[] made = new Item[1];
+        Item it = item(build, json, fallback);
+        submit(build, List.of(it), callerRuns);
+        return it;
+    }
+
+    /**
+     * Queues events of {@code build} happening now, in this order, at one log offset. They take their place first and
+     * their offset second, so a stream polling meanwhile never passes the offset (see {@link #horizon}).
+     */
+    void submit(BuildHandle build, List<Item> items, boolean callerRuns) {
         Lane lane = lanes.compute(build.key(), (k, l) -> {
             Lane ln = l != null ? l : new Lane(k);
             synchronized (ln) {
-                made[0] = new Item(ln, build, json, fallback);
-                ln.items.add(made[0]);
+                for (Item it : items) {
+                    it.lane = ln;
+                    ln.items.add(it);
+                }
             }
             return ln;
         });
-        made[0].offset = Math.max(0, offsets.applyAsLong(build));
-        if (queued.incrementAndGet() > CAPACITY || callerRuns) {
+        long offset = Math.max(0, offsets.applyAsLong(build));
+        for (Item it : items) {
+            it.offset = offset;
+        }
+        if (queued.addAndGet(items.size()) > CAPACITY || callerRuns) {
             if (claim(lane)) {
                 drain(lane);
             }
         } else {
             schedule(lane);
         }
-        return made[0];
     }
 
     /** True when every event posted for {@code build} has been persisted. */

@@ -153,6 +153,14 @@ public final class StreamHub implements AutoCloseable {
         }
     }
 
+    /**
+     * A batch of events of {@code build} happening at one moment, to be {@linkplain EventBatch#submit() submitted}
+     * together at one log offset (one sync and one length for all).
+     */
+    public EventBatch batch(BuildHandle build) {
+        return new EventBatch(handoff, build);
+    }
+
     /** The log length after a sync: every byte written before this call is before the offset. */
     private static long offsetNow(BuildHandle build) {
         try {

@@ -100,8 +100,9 @@ class HandoffTest {
         ExecutorService recorder = Executors.newSingleThreadExecutor();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         Map<String, List<String>> persisted = new ConcurrentHashMap<>();
+        // settle time: long enough that the other build's event is seen first even on a loaded machine
         Handoff h = new Handoff((b, offset, json) -> persisted.computeIfAbsent(b.key(), k -> new CopyOnWriteArrayList<>())
-                .add(offset + " " + json), b -> 7, recorder, timer, TimeUnit.MILLISECONDS.toNanos(300));
+                .add(offset + " " + json), b -> 7, recorder, timer, TimeUnit.SECONDS.toNanos(2));
         timer.scheduleWithFixedDelay(h::kick, 5, 5, TimeUnit.MILLISECONDS); // as the hub's ticker does
         try {
             TestBuild b = new TestBuild(tmp, "lost", 1);

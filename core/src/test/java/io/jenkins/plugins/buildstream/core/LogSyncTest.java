@@ -103,4 +103,31 @@ class LogSyncTest {
         assertThat(flatten(seen)).containsExactly("build running", "L:inside", "step 7 failed", "L:after",
                 "build completed", "end completed");
     }
+
+    @Test
+    void aBatchIsPostedInOrderAtOneOffsetWithOneSync() throws Exception {
+        server = HubServer.start();
+        StreamHub hub = server.hub;
+        TestBuild b = new TestBuild(tmp, "batched", 1).buffered();
+        b.write("+ make\n");
+        int before = b.syncs.get();
+        EventBatch batch = hub.batch(b);
+        batch.post(ProgressEvents.step(b, "3", "step", "sh", "2", "S", "success", 1L, 1L));
+        PendingEvent stage = batch.postPending(ProgressEvents.step(b, "2", "stage", "S", null, null, "success", 1L,
+                1L));
+        batch.post(ProgressEvents.step(b, "5", "step", "echo", null, null, "running", 1L, null));
+        batch.submit();
+        assertThat(b.syncs.get() - before).isEqualTo(1);
+        b.write("after\n");
+        stage.settle(ProgressEvents.step(b, "2", "stage", "S", null, null, "failed", 1L, 1L));
+        BuildStreamHubTest.await("the batch in the journal", () -> hub.settled(b));
+        ProgressJournal j = b.journal();
+        assertThat(j.size()).isEqualTo(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(j.offsetAt(i)).isEqualTo("+ make\n".length());
+        }
+        assertThat(j.jsonAt(0)).contains("\"id\":\"3\"");
+        assertThat(j.jsonAt(1)).contains("\"id\":\"2\"").contains("\"status\":\"failed\"");
+        assertThat(j.jsonAt(2)).contains("\"id\":\"5\"");
+    }
 }

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.buildstream.pipeline;
 
 import hudson.model.Run;
+import io.jenkins.plugins.buildstream.Moment;
 import io.jenkins.plugins.buildstream.Recorder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -32,8 +33,8 @@ import org.jenkinsci.plugins.workflow.graph.FlowNode;
  * <p>A {@link GraphListener.Synchronous}: called on the CPS VM thread right when each node is added, before
  * WorkflowRun's own synchronous {@code NodePrintListener} prints that node's console note (extensions run before
  * listeners added with {@code addListener}: workflow-cps {@code CpsFlowExecution.getListenersToRun}), so each event
- * is placed at the log offset where the node's output begins. It only takes that offset and builds the JSON; the hub
- * persists and publishes on its own thread ({@link Recorder}).
+ * is placed at the log offset where the node's output begins. It only takes that offset, once per node
+ * ({@link Moment}), and builds the JSON; the hub persists and publishes on its own thread.
  *
  * <p>A stage's or branch's end cannot be decided here: on failure workflow-cps attaches the {@link ErrorAction} to
  * the end node only after {@code setNewHead(end)} has run the synchronous listeners ({@code CpsBodyExecution.java}
@@ -55,38 +56,41 @@ public final class PipelineGraphListener implements GraphListener.Synchronous {
             if (run == null) {
                 return;
             }
+            // One moment: what ends and what starts with this node share one log offset (one flush, one length).
+            Moment m = Moment.of(run);
             for (FlowNode parent : node.getParents()) {
                 if (Chunks.isStep(parent)) {
-                    stepFinished(run, parent, node);
+                    stepFinished(m, parent, node);
                 }
             }
             if (node instanceof BlockStartNode start && Chunks.kind(start) != null) {
                 Chunks.Context c = Chunks.context(start);
-                Recorder.step(run, start.getId(), Chunks.kind(start), Chunks.name(start), c.parent(), c.stage(),
-                        "running", Chunks.startTime(start), null);
+                m.step(start.getId(), Chunks.kind(start), Chunks.name(start), c.parent(), c.stage(), "running",
+                        Chunks.startTime(start), null);
             } else if (node instanceof BlockEndNode<?> end && Chunks.kind(end.getStartNode()) != null) {
-                chunkEnded(run, end.getStartNode(), end);
+                chunkEnded(m, run, end.getStartNode(), end);
             } else if (Chunks.isStep(node)) {
                 Chunks.Context c = Chunks.context(node);
-                Recorder.step(run, node.getId(), "step", Chunks.stepName(node), c.parent(), c.stage(), "running",
+                m.step(node.getId(), "step", Chunks.stepName(node), c.parent(), c.stage(), "running",
                         Chunks.startTime(node), null);
             }
+            m.submit();
         } catch (RuntimeException | LinkageError e) {
             LOGGER.log(Level.WARNING, "Build Stream: ignoring a failure handling " + node, e);
         }
     }
 
     /** Fixes the end event's place now; its status is settled by {@link PipelineStatusListener}. */
-    private static void chunkEnded(Run<?, ?> run, BlockStartNode start, BlockEndNode<?> end) {
+    private static void chunkEnded(Moment m, Run<?, ?> run, BlockStartNode start, BlockEndNode<?> end) {
         Chunks.Warnings warnings = Recorder.scratch(run, Chunks.Warnings.class, r -> new Chunks.Warnings());
         String fallback = Chunks.status(start, end, warnings.byChunk.get(start.getId()));
         Chunks.Context c = Chunks.context(start);
         long started = Chunks.startTime(start);
-        Recorder.pendingStep(run, start.getId(), Chunks.kind(start), Chunks.name(start), c.parent(), c.stage(),
-                fallback, started, Chunks.duration(started, end));
+        m.pendingStep(start.getId(), Chunks.kind(start), Chunks.name(start), c.parent(), c.stage(), fallback, started,
+                Chunks.duration(started, end));
     }
 
-    private static void stepFinished(Run<?, ?> run, FlowNode step, FlowNode next) {
+    private static void stepFinished(Moment m, FlowNode step, FlowNode next) {
         ErrorAction error = step.getPersistentAction(ErrorAction.class);
         WarningAction warning = step.getPersistentAction(WarningAction.class);
         String status;
@@ -99,7 +103,7 @@ public final class PipelineGraphListener implements GraphListener.Synchronous {
         }
         Chunks.Context c = Chunks.context(step);
         long started = Chunks.startTime(step);
-        Recorder.step(run, step.getId(), "step", Chunks.stepName(step), c.parent(), c.stage(), status, started,
+        m.step(step.getId(), "step", Chunks.stepName(step), c.parent(), c.stage(), status, started,
                 Chunks.duration(started, next));
     }
 }
