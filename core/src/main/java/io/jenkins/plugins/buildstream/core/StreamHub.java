@@ -5,7 +5,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,7 +34,8 @@ public final class StreamHub implements AutoCloseable {
     private static final long PROBE_WAIT_MILLIS = 250;
 
     private volatile HubConfig config;
-    private final Map<String, Watch> watches = new HashMap<>();
+    /** Changed under its own lock; concurrent so that {@link #logGrew} can look up without it (see there). */
+    private final Map<String, Watch> watches = new ConcurrentHashMap<>();
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
     private final AtomicInteger admitted = new AtomicInteger();
     private final Firehose firehose;
@@ -199,15 +199,15 @@ public final class StreamHub implements AutoCloseable {
      * once, or at the end of the coalescing window if the build last woke them less than a window ago, so a burst of
      * writes still travels in few events; the ticker's poll stays as the safety net (and serves hosts that never
      * call this). Without it, a line waits for the next poll: half a window on average. Any thread; cheap (a map
-     * lookup and a flag, and at most once per window the refresh itself: a few file-attribute reads; the writes to
-     * subscribers go to the pump threads); never throws, so the build's writer cannot be broken by it.
+     * lookup, a flag and at most one task for the ticker per window). It takes no lock that the log's
+     * {@link LogSource#sync} could be waiting behind (the refresh runs on the ticker), so a writer may call it while
+     * holding its log's locks. Never throws, so the build's writer cannot be broken by it.
      */
     public void logGrew(BuildHandle build) {
         try {
-            Watch w;
-            synchronized (watches) {
-                w = watches.get("b:" + build.key());
-            }
+            // No lock: acquire() holds the registry's while a new channel's first refresh syncs the log, which in
+            // Jenkins takes the log storage's lock; a writer holding that one must not wait for the registry.
+            Watch w = watches.get("b:" + build.key());
             if (w != null) {
                 w.nudge(this);
             }

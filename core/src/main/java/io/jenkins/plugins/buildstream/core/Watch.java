@@ -55,27 +55,22 @@ abstract class Watch {
 
     /**
      * The host says the watched state changed ({@link StreamHub#logGrew}): refresh on the ticker now, or when a
-     * coalescing window has passed since the last nudged refresh. Any thread; at most once per window it does the
-     * refresh itself, else it only schedules one.
+     * coalescing window has passed since the last nudged refresh. Any thread; it only schedules, never blocks.
      */
     final void nudge(StreamHub hub) {
         if (!nudged.compareAndSet(false, true)) {
             return;
         }
         long delay = lastNudge + TimeUnit.MILLISECONDS.toNanos(hub.config().coalesceMillis()) - System.nanoTime();
-        Runnable refresh = () -> {
+        // Always on the ticker, never on the caller: the refresh takes this watch's lock and may call the log's
+        // sync(), which in Jenkins takes the log storage's own lock; a writer that announced growth while holding
+        // that lock would take the two in the opposite order to the ticker.
+        hub.onTicker(() -> {
             // Cleared before the refresh: a change after this point nudges again, one before it is read by it.
             nudged.set(false);
             lastNudge = System.nanoTime();
             tick(hub);
-        };
-        if (delay > 0) {
-            hub.onTicker(refresh, delay);
-        } else {
-            // Due now: refresh here (a few attribute reads; the subscribers' writes go to the pumps) rather than
-            // hand over to the ticker thread, whose wake-up on a busy machine is one more scheduling delay.
-            refresh.run();
-        }
+        }, delay);
     }
 
     final void bump(StreamHub hub) {
