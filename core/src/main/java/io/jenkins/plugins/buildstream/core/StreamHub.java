@@ -47,11 +47,11 @@ public final class StreamHub implements AutoCloseable {
     private ScheduledFuture<?> tick;
     private volatile FirehoseListener firehoseListener;
 
-    /** Told of every firehose event with its sequence number (an origin replicating to Redis). */
+    /** Told of every progress event with its firehose sequence number (an origin replicating to Redis). */
     @FunctionalInterface
     public interface FirehoseListener {
-        /** Called on the recording thread: must be quick, must not block and must not throw. */
-        void published(long seq, String job, int build, String json);
+        /** Called on the thread that journals the event: must be quick, must not block and must not throw. */
+        void published(long seq, BuildHandle build, String json);
     }
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
@@ -180,7 +180,7 @@ public final class StreamHub implements AutoCloseable {
             firehose.bump(this);
             FirehoseListener l = firehoseListener;
             if (l != null) {
-                l.published(seq, build.job(), build.number(), json);
+                l.published(seq, build, json);
             }
             Watch w;
             synchronized (watches) {
@@ -242,13 +242,19 @@ public final class StreamHub implements AutoCloseable {
         }
     }
 
-    /** True when every event recorded or posted for {@code build} is in its journal. */
-    boolean settled(BuildHandle build) {
+    /**
+     * True when every event recorded or posted for {@code build} is in its journal. Public for hosts that copy a
+     * build elsewhere (Redis): a complete build is final only once settled.
+     */
+    public boolean settled(BuildHandle build) {
         return handoff.settled(build);
     }
 
-    /** How far streams of {@code build} may send console output now (see {@link Handoff#horizon}). */
-    long horizon(BuildHandle build) {
+    /**
+     * How far {@code build}'s console output may be sent (or copied) now: {@link Long#MAX_VALUE} when nothing is
+     * pending, the offset of the oldest event posted but not yet journaled, or -1 while that offset is not known.
+     */
+    public long horizon(BuildHandle build) {
         return handoff.horizon(build);
     }
 

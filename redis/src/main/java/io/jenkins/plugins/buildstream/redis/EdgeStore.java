@@ -30,6 +30,12 @@ public final class EdgeStore implements AutoCloseable {
             });
     private long firehoseSeq = -1;
 
+    /** Takes firehose events under the origin's sequence numbers ({@code StreamHub::replicateFirehose}). */
+    @FunctionalInterface
+    public interface FirehoseSink {
+        void accept(long seq, String job, int build, String json);
+    }
+
     /** Thrown when Redis does not answer: the edge answers 503 with Retry-After. */
     public static final class UnavailableException extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -148,7 +154,7 @@ public final class EdgeStore implements AutoCloseable {
      * Follows {@code bs:firehose} (its newest {@value #FIREHOSE_BACKLOG} events first), handing each event to
      * {@code sink} under the origin's sequence number, on a thread of its own.
      */
-    public void followFirehose(io.jenkins.plugins.buildstream.core.StreamHub.FirehoseListener sink) {
+    public void followFirehose(FirehoseSink sink) {
         follower.scheduleWithFixedDelay(() -> {
             try {
                 List<redis.clients.jedis.resps.StreamEntry> es;
@@ -160,7 +166,7 @@ public final class EdgeStore implements AutoCloseable {
                 }
                 for (redis.clients.jedis.resps.StreamEntry e : es) {
                     Map<String, String> f = e.getFields();
-                    sink.published(e.getID().getTime(), f.get("job"), Integer.parseInt(f.get("n")), f.get("j"));
+                    sink.accept(e.getID().getTime(), f.get("job"), Integer.parseInt(f.get("n")), f.get("j"));
                     firehoseSeq = e.getID().getTime();
                 }
                 if (firehoseSeq < 0) {

@@ -3,6 +3,7 @@ package io.jenkins.plugins.buildstream.redis;
 import io.jenkins.plugins.buildstream.core.BuildHandle;
 import io.jenkins.plugins.buildstream.core.LogSource;
 import io.jenkins.plugins.buildstream.core.ProgressJournal;
+import io.jenkins.plugins.buildstream.core.StreamHub;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -29,13 +30,14 @@ import redis.clients.jedis.params.XAddParams;
  * replicator starts on a build or after any Redis error, so an outage, a Redis restart that lost its newest writes,
  * or an origin restart all end in a back-fill from exactly the offset Redis has.
  */
-public final class Replicator implements AutoCloseable {
+public final class Replicator implements StreamHub.FirehoseListener, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Replicator.class.getName());
     private static final byte[] D = Keys.bytes("d");
     /** Bounds one pass's memory and Redis pipeline (2 MiB); a long back-fill takes several passes. */
     private static final int MAX_CHUNKS_PER_PASS = 64;
 
     private final RedisTarget target;
+    private final StreamHub hub;
     private final RedisClient redis;
     private final String origin;
     private final long retentionSeconds;
@@ -48,8 +50,11 @@ public final class Replicator implements AutoCloseable {
     /**
      * @param origin this origin's base URL, which edges name when they do not have a build
      * @param retention how long a build stays in Redis after its last write (its completion)
+     * @param hub the origin's hub, whose events posted but not yet journaled hold the copy back (null: a host that
+     *     only records synchronously)
      */
-    public Replicator(RedisTarget target, String origin, Duration retention) {
+    public Replicator(RedisTarget target, String origin, Duration retention, StreamHub hub) {
+        this.hub = hub;
         this.target = target;
         this.redis = target.connect();
         this.origin = origin;
@@ -68,9 +73,15 @@ public final class Replicator implements AutoCloseable {
         builds.computeIfAbsent(build.key(), k -> new Tracked(build));
     }
 
-    /** Queues a firehose event with the sequence number the origin's hub gave it. Any thread; never blocks. */
-    public void firehose(long seq, String job, int build, String json) {
-        firehose.offer(seq, job, build, json);
+    /**
+     * Queues the event for {@code bs:firehose} under the sequence number the
+     * origin's hub gave it, and starts copying its build (a host need not call {@link #track} itself). Any thread;
+     * never blocks.
+     */
+    @Override
+    public void published(long seq, BuildHandle build, String json) {
+        firehose.offer(seq, build.job(), build.number(), json);
+        track(build);
     }
 
     /** False while Redis is unreachable (the origin serves from its files meanwhile). */
@@ -134,10 +145,19 @@ public final class Replicator implements AutoCloseable {
         if (t.logSent < 0) {
             locate(t, logKey, journalKey);
         }
-        boolean complete = b.isComplete(); // first: if complete now, the lengths read next are final
-        long length = t.log.length();
+        // As the engine's own snapshot (BuildChannel.read): completion first, so the lengths read next are final;
+        // the journal before the log; the log held back before an event posted but not yet journaled.
+        boolean complete = b.isComplete() && (hub == null || hub.settled(b));
+        long before = hub == null ? Long.MAX_VALUE : hub.horizon(b);
         ProgressJournal journal = b.journal();
         int events = journal.size();
+        long length = t.log.length();
+        long after = hub == null ? Long.MAX_VALUE : hub.horizon(b);
+        if (before < 0 || after < 0) {
+            length = t.logSent; // an event's offset is not known yet: copy no further
+        } else {
+            length = Math.max(t.logSent, Math.min(length, Math.min(before, after)));
+        }
         if (t.logSent == length && t.journalSent == events && !complete) {
             return false;
         }

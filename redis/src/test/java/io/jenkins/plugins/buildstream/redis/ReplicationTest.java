@@ -143,7 +143,7 @@ class ReplicationTest {
     void aBuildArrivesAtTheEdgeByteForByteWithItsEventsThenCompletes() throws Exception {
         FileBuild b = new FileBuild("copy", 1, dir.resolve("log"));
         b.event("{\"type\":\"build\",\"state\":\"queued\"}");
-        try (Replicator r = new Replicator(RedisTarget.parse(redis.url()), "http://origin.test/", Duration.ofHours(1));
+        try (Replicator r = new Replicator(RedisTarget.parse(redis.url()), "http://origin.test/", Duration.ofHours(1), null);
                 EdgeStore edge = new EdgeStore(RedisTarget.parse(redis.url()))) {
             r.track(b);
             for (int i = 0; i < 2000; i += 100) {
@@ -165,7 +165,7 @@ class ReplicationTest {
     void afterRedisLosesEverythingTheOriginBackFillsFromRedisOffset() throws Exception {
         FileBuild b = new FileBuild("backfill", 7, dir.resolve("log"));
         try (Replicator r = new Replicator(RedisTarget.parse(redis.url()), "http://origin.test/",
-                Duration.ofHours(1))) {
+                Duration.ofHours(1), null)) {
             r.track(b);
             writeSome(b, 0, 500);
             await(() -> r.healthy() && redisHas(b));

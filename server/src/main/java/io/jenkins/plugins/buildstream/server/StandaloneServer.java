@@ -86,9 +86,9 @@ public final class StandaloneServer implements AutoCloseable {
         if (scale.redis() == null || scale.edge()) {
             return;
         }
-        replicator = new Replicator(scale.redis(), baseUrl(), scale.retention());
+        replicator = new Replicator(scale.redis(), baseUrl(), scale.retention(), hub);
         builds.onStart(replicator::track);
-        hub.onFirehose(replicator::firehose);
+        hub.onFirehose(replicator);
         long since = System.currentTimeMillis() - scale.retention().toMillis();
         for (ServerJob j : builds.jobs()) {
             for (ServerBuild b : j.builds()) {
