@@ -6,12 +6,16 @@ import hudson.Extension;
 import hudson.ExtensionList;
 import io.jenkins.plugins.buildstream.core.HubConfig;
 import java.io.IOException;
+import hudson.util.FormValidation;
 import jenkins.model.GlobalConfiguration;
+import jenkins.model.Jenkins;
 import jenkins.util.SystemProperties;
 import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.StaplerRequest2;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * Global settings (Manage Jenkins → System → Build Stream; JCasC: {@code unclassified: buildStream: ...}).
@@ -22,6 +26,7 @@ import org.kohsuke.stapler.StaplerRequest2;
  *   <li>{@code io.jenkins.plugins.buildstream.BuildStreamConfiguration.coalesceMillis} (default 50)
  *   <li>{@code io.jenkins.plugins.buildstream.BuildStreamConfiguration.maxSubscribers} (default 1000)
  *   <li>{@code io.jenkins.plugins.buildstream.BuildStreamConfiguration.panelEnabled} (default true)
+ *   <li>{@code io.jenkins.plugins.buildstream.BuildStreamConfiguration.redisUrl} (default none: no replication)
  * </ul>
  * Values saved on the page (or by JCasC) win over the properties.
  */
@@ -44,6 +49,7 @@ public class BuildStreamConfiguration extends GlobalConfiguration {
     private int maxSubscribers = clamp(SystemProperties.getInteger(PREFIX + "maxSubscribers", 1000),
             MIN_SUBSCRIBERS, MAX_SUBSCRIBERS);
     private boolean panelEnabled = SystemProperties.getBoolean(PREFIX + "panelEnabled", true);
+    private String redisUrl = SystemProperties.getString(PREFIX + "redisUrl", "");
 
     public BuildStreamConfiguration() {
         load();
@@ -93,6 +99,25 @@ public class BuildStreamConfiguration extends GlobalConfiguration {
         changed();
     }
 
+    /** Redis to replicate builds into, {@code redis://host:port[/db]}, or empty (docs/SCALING.md). */
+    public String getRedisUrl() {
+        return redisUrl;
+    }
+
+    @DataBoundSetter
+    public void setRedisUrl(String redisUrl) {
+        this.redisUrl = redisUrl == null ? "" : redisUrl.trim();
+        changed();
+    }
+
+    /** The form's check of the Redis URL: its syntax only (connecting is the replicator's job, with retries). */
+    @POST
+    public FormValidation doCheckRedisUrl(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        String problem = RedisReplication.problem(value);
+        return problem == null ? FormValidation.ok() : FormValidation.error(problem);
+    }
+
     @NonNull
     @Override
     public String getDisplayName() {
@@ -110,6 +135,7 @@ public class BuildStreamConfiguration extends GlobalConfiguration {
             throw new FormException(e, "buildStream");
         }
         StreamHubHolder.reconfigure(toHubConfig());
+        RedisReplication.apply(redisUrl);
         return true;
     }
 
@@ -125,6 +151,7 @@ public class BuildStreamConfiguration extends GlobalConfiguration {
     private void changed() {
         save();
         StreamHubHolder.reconfigure(toHubConfig());
+        RedisReplication.apply(redisUrl);
     }
 
     static int clamp(int v, int min, int max) {

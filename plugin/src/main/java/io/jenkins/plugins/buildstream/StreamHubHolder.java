@@ -65,6 +65,7 @@ public final class StreamHubHolder {
             try {
                 hub = new StreamHub(BuildStreamConfiguration.get().toHubConfig(),
                         new File(j.getRootDir(), "build-stream").toPath());
+                RedisReplication.start(hub, BuildStreamConfiguration.get().getRedisUrl());
             } catch (IOException | RuntimeException e) {
                 LOGGER.log(Level.WARNING, "Cannot start the Build Stream engine", e);
                 return null;
@@ -95,6 +96,7 @@ public final class StreamHubHolder {
             hub = null;
             terminated = true;
         }
+        RedisReplication.stop();
         if (h != null) {
             h.close();
         }
