@@ -49,7 +49,7 @@ public final class Bench {
             String a = args[i];
             switch (a) {
                 case "all" -> what.addAll(ALL);
-                case "w1", "w2", "w3", "w4", "w5", "w6", "jmh" -> what.add(a);
+                case "w1", "w2", "w3", "w4", "w5", "w6", "w7", "jmh" -> what.add(a);
                 case "--replay-mb" -> b.replayMb = Long.parseLong(args[++i]);
                 case "--w2-seconds" -> b.w2Seconds = Integer.parseInt(args[++i]);
                 case "--w5-viewers" -> b.w5Viewers = Integer.parseInt(args[++i]);
@@ -63,11 +63,14 @@ public final class Bench {
                 case "--w6-seconds" -> b.w6Seconds = Integer.parseInt(args[++i]);
                 case "--w6-rounds" -> b.w6Rounds = Integer.parseInt(args[++i]);
                 case "--server-jvm" -> b.serverJvm.add(args[++i]);
+                case "--w7-viewers" -> b.w7Viewers = Integer.parseInt(args[++i]);
+                case "--w7-rate" -> b.w7Rate = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: java -jar build-stream-bench.jar all|w1|w2|w3|w4|w5|w6|jmh... "
+                    System.err.println("usage: java -jar build-stream-bench.jar all|w1|w2|w3|w4|w5|w6|w7|jmh... "
                             + "[--replay-mb N] [--w2-seconds N] [--w2-subscribers a,b] [--w2-rates a,b] "
                             + "[--w1-sizes a,b] [--w4-clients N] [--w5-viewers N] [--w5-seconds N] "
-                            + "[--w6-idle a,b] [--w6-subscribers a,b] [--w6-seconds N] [--w6-rounds N] [--server-jvm OPT]");
+                            + "[--w6-idle a,b] [--w6-subscribers a,b] [--w6-seconds N] [--w6-rounds N] [--w7-viewers N] [--w7-rate K] "
+                            + "[--server-jvm OPT]");
                     System.exit(2);
                 }
             }
@@ -82,6 +85,7 @@ public final class Bench {
             case "w4" -> new W4Storm(run);
             case "w5" -> new W5PushVsPoll(run);
             case "w6" -> new W6VersusNchan(run);
+            case "w7" -> new W7ScaleOut(run);
             case "jmh" -> new JmhSuite(run);
             default -> throw new AssertionError(name);
         };

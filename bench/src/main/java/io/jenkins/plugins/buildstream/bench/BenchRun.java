@@ -24,6 +24,9 @@ final class BenchRun {
     List<Integer> w6Subscribers = List.of(2000, 10_000);
     int w6Seconds = 10;
     int w6Rounds = 2;
+    int w7Viewers = 2000;
+    int w7Rate = 10;
+    int w7Seconds = 10;
     final List<String> serverJvm = new ArrayList<>();
 
     BenchRun(Path root) {
