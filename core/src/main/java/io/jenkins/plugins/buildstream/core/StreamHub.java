@@ -46,6 +46,7 @@ public final class StreamHub implements AutoCloseable {
     private final Handoff handoff;
     private ScheduledFuture<?> tick;
     private volatile FirehoseListener firehoseListener;
+    private final Object firehoseOrder = new Object();
 
     /** Told of every progress event with its firehose sequence number (an origin replicating to Redis). */
     @FunctionalInterface
@@ -176,12 +177,17 @@ public final class StreamHub implements AutoCloseable {
     private void persist(BuildHandle build, long offset, String json) {
         try {
             build.journal().append(offset, json);
-            long seq = firehose.publish(build.job(), build.number(), json);
-            firehose.bump(this);
-            FirehoseListener l = firehoseListener;
-            if (l != null) {
-                l.published(seq, build, json);
+            // Several threads persist at once (record() drains on the caller's thread), so the sequence number and
+            // the listener's call are taken under one lock: a replica (Redis refuses an id below its newest) must
+            // see 23 before 26, or it would drop 23-25 and its readers would be told of a gap that never was.
+            synchronized (firehoseOrder) {
+                long seq = firehose.publish(build.job(), build.number(), json);
+                FirehoseListener l = firehoseListener;
+                if (l != null) {
+                    l.published(seq, build, json);
+                }
             }
+            firehose.bump(this);
             Watch w;
             synchronized (watches) {
                 w = watches.get("b:" + build.key());
