@@ -1,9 +1,9 @@
 package io.jenkins.plugins.buildstream.server;
 
 import io.jenkins.plugins.buildstream.core.StreamHub;
+import io.jenkins.plugins.buildstream.core.StreamTokens;
 import io.jenkins.plugins.buildstream.redis.EdgeStore;
 import io.jenkins.plugins.buildstream.redis.Replicator;
-import io.jenkins.plugins.buildstream.redis.StreamTokens;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.DispatcherType;
 import java.io.IOException;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.buildstream.core.Json;
 import io.jenkins.plugins.buildstream.core.SseEvent;
+import io.jenkins.plugins.buildstream.core.StreamTokens;
 import io.jenkins.plugins.buildstream.redis.RedisServer;
-import io.jenkins.plugins.buildstream.redis.StreamTokens;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

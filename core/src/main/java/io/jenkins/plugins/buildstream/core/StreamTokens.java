@@ -1,4 +1,4 @@
-package io.jenkins.plugins.buildstream.redis;
+package io.jenkins.plugins.buildstream.core;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +55,17 @@ public final class StreamTokens {
 
     /** Reads the shared secret (surrounding whitespace, such as a final newline, is not part of it). */
     public static StreamTokens fromFile(Path file) throws IOException {
-        return new StreamTokens(Files.readString(file, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8));
+        return fromSecret(Files.readString(file, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The shared secret given as text (the Jenkins plugin's setting), read exactly as {@link #fromFile} reads the
+     * file's content, so an origin configured with the text and edges given a file holding it sign alike.
+     *
+     * @throws IllegalArgumentException if it is shorter than 16 bytes (UTF-8, surrounding whitespace removed)
+     */
+    public static StreamTokens fromSecret(String secret) {
+        return new StreamTokens(secret.strip().getBytes(StandardCharsets.UTF_8));
     }
 
     /** A token for {@code scope} (a full job name, or {@link #ALL}) valid for {@link #TTL} from {@code now}. */
