@@ -1,12 +1,16 @@
 package io.jenkins.plugins.buildstream;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.BulkChange;
 import hudson.Extension;
 import hudson.ExtensionList;
-import io.jenkins.plugins.buildstream.core.HubConfig;
-import java.io.IOException;
 import hudson.util.FormValidation;
+import hudson.util.Secret;
+import io.jenkins.plugins.buildstream.core.HubConfig;
+import io.jenkins.plugins.buildstream.core.StreamTokens;
+import java.io.IOException;
+import java.time.Duration;
 import jenkins.model.GlobalConfiguration;
 import jenkins.model.Jenkins;
 import jenkins.util.SystemProperties;
@@ -27,8 +31,10 @@ import org.kohsuke.stapler.verb.POST;
  *   <li>{@code io.jenkins.plugins.buildstream.BuildStreamConfiguration.maxSubscribers} (default 1000)
  *   <li>{@code io.jenkins.plugins.buildstream.BuildStreamConfiguration.panelEnabled} (default true)
  *   <li>{@code io.jenkins.plugins.buildstream.BuildStreamConfiguration.redisUrl} (default none: no replication)
+ *   <li>{@code io.jenkins.plugins.buildstream.BuildStreamConfiguration.retentionHours} (default 24)
  * </ul>
- * Values saved on the page (or by JCasC) win over the properties.
+ * Values saved on the page (or by JCasC) win over the properties. The edge secret has no property (system
+ * properties are shown on Manage Jenkins → System Information); it is kept encrypted, as a {@link Secret}.
  */
 @Extension
 @Symbol("buildStream")
@@ -41,6 +47,8 @@ public class BuildStreamConfiguration extends GlobalConfiguration {
     static final int MAX_COALESCE_MILLIS = 1000;
     static final int MIN_SUBSCRIBERS = 1;
     static final int MAX_SUBSCRIBERS = 100_000;
+    static final int MIN_RETENTION_HOURS = 1;
+    static final int MAX_RETENTION_HOURS = 24 * 366;
 
     private int heartbeatSeconds = clamp(SystemProperties.getInteger(PREFIX + "heartbeatSeconds", 15),
             MIN_HEARTBEAT_SECONDS, MAX_HEARTBEAT_SECONDS);
@@ -50,6 +58,10 @@ public class BuildStreamConfiguration extends GlobalConfiguration {
             MIN_SUBSCRIBERS, MAX_SUBSCRIBERS);
     private boolean panelEnabled = SystemProperties.getBoolean(PREFIX + "panelEnabled", true);
     private String redisUrl = SystemProperties.getString(PREFIX + "redisUrl", "");
+    private int retentionHours = clamp(SystemProperties.getInteger(PREFIX + "retentionHours", 24),
+            MIN_RETENTION_HOURS, MAX_RETENTION_HOURS);
+    private Secret edgeSecret; // null: this controller issues no stream tokens
+    private transient boolean binding; // configure() is binding the form: apply once, at its end
 
     public BuildStreamConfiguration() {
         load();
@@ -110,6 +122,70 @@ public class BuildStreamConfiguration extends GlobalConfiguration {
         changed();
     }
 
+    /** How long Redis keeps a build after its last output (docs/SCALING.md); the server's --retention-hours. */
+    public int getRetentionHours() {
+        return retentionHours;
+    }
+
+    @DataBoundSetter
+    public void setRetentionHours(int retentionHours) {
+        this.retentionHours = clamp(retentionHours, MIN_RETENTION_HOURS, MAX_RETENTION_HOURS);
+        changed();
+    }
+
+    /**
+     * The secret this controller shares with its edges (the content of their {@code --edge-secret-file}, surrounding
+     * whitespace ignored on both sides) to sign stream tokens; null when none is set.
+     */
+    public @CheckForNull Secret getEdgeSecret() {
+        return edgeSecret;
+    }
+
+    /**
+     * Empty or null removes the secret (no tokens are issued).
+     *
+     * @throws IllegalArgumentException if the secret is shorter than edges accept (16 bytes): the web form shows it,
+     *     and JCasC stops with it, rather than saving a secret the edges would refuse to start with
+     */
+    @DataBoundSetter
+    public void setEdgeSecret(@CheckForNull Secret edgeSecret) {
+        String problem = secretProblem(edgeSecret);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        this.edgeSecret = Secret.toString(edgeSecret).isBlank() ? null : edgeSecret;
+        changed();
+    }
+
+    /** The signer of stream tokens, or null when no edge secret is set. */
+    @CheckForNull
+    StreamTokens streamTokens() {
+        Secret s = edgeSecret;
+        return s == null ? null : StreamTokens.fromSecret(s.getPlainText());
+    }
+
+    /** The form's check of the edge secret: the length edges require. */
+    @POST
+    public FormValidation doCheckEdgeSecret(@QueryParameter Secret value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        String problem = secretProblem(value);
+        return problem == null ? FormValidation.ok() : FormValidation.error(problem);
+    }
+
+    /** Why the secret cannot sign tokens, or null when it can or is empty (no secret). */
+    static @CheckForNull String secretProblem(@CheckForNull Secret secret) {
+        String plain = Secret.toString(secret);
+        if (plain.isBlank()) {
+            return null;
+        }
+        try {
+            StreamTokens.fromSecret(plain);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
     /** The form's check of the Redis URL: its syntax only (connecting is the replicator's job, with retries). */
     @POST
     public FormValidation doCheckRedisUrl(@QueryParameter String value) {
@@ -129,13 +205,20 @@ public class BuildStreamConfiguration extends GlobalConfiguration {
         // Unchecked boxes are absent from the form: reset the flag before binding.
         try (BulkChange bc = new BulkChange(this)) {
             panelEnabled = false;
+            binding = true;
             req.bindJSON(this, json);
             bc.commit();
         } catch (IOException e) {
             throw new FormException(e, "buildStream");
+        } catch (IllegalArgumentException e) {
+            // A setter's refusal (the edge secret), which bindJSON rethrows as it is (jenkinsci/stapler,
+            // 2050.v425108fd5089, core/src/main/java/org/kohsuke/stapler/RequestImpl.java:656-660): one line.
+            throw new FormException(e.getMessage(), e, "buildStream");
+        } finally {
+            binding = false;
         }
         StreamHubHolder.reconfigure(toHubConfig());
-        RedisReplication.apply(redisUrl);
+        RedisReplication.apply(redisUrl, retention());
         return true;
     }
 
@@ -147,11 +230,23 @@ public class BuildStreamConfiguration extends GlobalConfiguration {
                 .withMaxSubscribers(maxSubscribers);
     }
 
-    /** Persists and applies to the running hub (both the web form and JCasC go through the setters). */
+    /** How long Redis keeps a build. */
+    Duration retention() {
+        return Duration.ofHours(retentionHours);
+    }
+
+    /**
+     * Persists and applies to the running hub (both the web form and JCasC go through the setters). While the form
+     * is bound nothing is applied (nor saved: its {@link BulkChange}): {@link #configure} applies once, after every
+     * setter ran, so the replicator is not restarted once per setting.
+     */
     private void changed() {
+        if (binding) {
+            return;
+        }
         save();
         StreamHubHolder.reconfigure(toHubConfig());
-        RedisReplication.apply(redisUrl);
+        RedisReplication.apply(redisUrl, retention());
     }
 
     static int clamp(int v, int min, int max) {

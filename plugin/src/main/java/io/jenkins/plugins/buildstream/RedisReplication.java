@@ -23,31 +23,34 @@ import jenkins.model.Jenkins;
 final class RedisReplication {
     private static final Logger LOGGER = Logger.getLogger(RedisReplication.class.getName());
     private static final String PACKAGE = "io.jenkins.plugins.buildstream.redis.";
-    /** How long Redis keeps a build after its last output. */
-    static final Duration RETENTION = Duration.ofHours(24);
 
     private static StreamHub hub; // guarded by RedisReplication.class
     private static String url; // guarded by RedisReplication.class
+    private static Duration retention; // guarded by RedisReplication.class
     private static AutoCloseable replicator; // guarded by RedisReplication.class
 
     private RedisReplication() {}
 
     /** The hub was created: replicate it if a URL is configured. */
-    static synchronized void start(StreamHub h, @CheckForNull String redisUrl) {
+    static synchronized void start(StreamHub h, @CheckForNull String redisUrl, Duration keep) {
         stopReplicator();
         hub = h;
         url = null;
-        apply(redisUrl);
+        apply(redisUrl, keep);
     }
 
-    /** The setting changed: start, restart or stop replicating. */
-    static synchronized void apply(@CheckForNull String redisUrl) {
+    /**
+     * A setting changed: start, restart or stop replicating. {@code keep}: how long Redis keeps a build after its
+     * last output; a new value applies to builds written from now on (complete builds keep their expiry).
+     */
+    static synchronized void apply(@CheckForNull String redisUrl, Duration keep) {
         String u = redisUrl == null || redisUrl.isBlank() ? null : redisUrl.trim();
-        if (Objects.equals(u, url) && (u == null) == (replicator == null)) {
+        if (Objects.equals(u, url) && keep.equals(retention) && (u == null) == (replicator == null)) {
             return;
         }
         stopReplicator();
         url = u;
+        retention = keep;
         if (hub == null || u == null) {
             return;
         }
@@ -56,7 +59,7 @@ final class RedisReplication {
             String root = Jenkins.get().getRootUrl();
             Object r = Class.forName(PACKAGE + "Replicator")
                     .getConstructor(target.getClass(), String.class, Duration.class, StreamHub.class)
-                    .newInstance(target, root == null ? "the Jenkins controller" : root, RETENTION, hub);
+                    .newInstance(target, root == null ? "the Jenkins controller" : root, keep, hub);
             hub.onFirehose((StreamHub.FirehoseListener) r);
             replicator = (AutoCloseable) r;
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {

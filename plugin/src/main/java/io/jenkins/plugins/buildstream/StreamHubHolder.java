@@ -65,7 +65,8 @@ public final class StreamHubHolder {
             try {
                 hub = new StreamHub(BuildStreamConfiguration.get().toHubConfig(),
                         new File(j.getRootDir(), "build-stream").toPath());
-                RedisReplication.start(hub, BuildStreamConfiguration.get().getRedisUrl());
+                BuildStreamConfiguration config = BuildStreamConfiguration.get();
+                RedisReplication.start(hub, config.getRedisUrl(), config.retention());
             } catch (IOException | RuntimeException e) {
                 LOGGER.log(Level.WARNING, "Cannot start the Build Stream engine", e);
                 return null;
