@@ -21,7 +21,11 @@ final class EdgeJob implements JobHandle {
 
     @Override
     public String url() {
-        return "/job/" + Keys.encode(name) + "/";
+        StringBuilder url = new StringBuilder(); // Jenkins' layout: a job in a folder is /job/<folder>/job/<name>/
+        for (String part : name.split("/", -1)) {
+            url.append("/job/").append(Keys.encode(part));
+        }
+        return url.append('/').toString();
     }
 
     @Override

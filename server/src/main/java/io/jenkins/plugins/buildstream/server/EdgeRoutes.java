@@ -39,7 +39,7 @@ final class EdgeRoutes extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse rsp) throws IOException {
         String path = req.getRequestURI();
-        String[] seg = path.split("/", -1);
+        EdgePath stream = EdgePath.parse(path); // jobs in folders too: the origin may be Jenkins
         try {
             if (path.startsWith("/build-stream/assets/")) {
                 Assets.serve(path.substring("/build-stream/assets/".length()), rsp);
@@ -49,18 +49,15 @@ final class EdgeRoutes extends HttpServlet {
                 if (authorized(req, rsp, null)) {
                     firehose(req, rsp);
                 }
-            } else if (seg.length == 4 && seg[1].equals("job") && seg[3].equals("stream")) {
-                if (authorized(req, rsp, seg[2])) {
-                    job(req, rsp, seg[2]);
-                }
-            } else if (seg.length == 5 && seg[1].equals("job") && seg[3].matches("[1-9][0-9]{0,8}")
-                    && seg[4].equals("stream")) {
-                if (authorized(req, rsp, seg[2])) {
-                    build(req, rsp, seg[2], Integer.parseInt(seg[3]));
-                }
-            } else {
+            } else if (stream == null) {
                 Routes.notFound(rsp, "no such page on this edge: " + Routes.printable(path)
                         + " (an edge serves <build-url>stream and <job-url>stream)");
+            } else if (authorized(req, rsp, stream.job())) {
+                if (stream.build() == 0) {
+                    job(req, rsp, stream.job());
+                } else {
+                    build(req, rsp, stream.job(), stream.build());
+                }
             }
         } catch (EdgeStore.UnavailableException e) {
             unavailable(rsp);

@@ -2,15 +2,22 @@ package io.jenkins.plugins.buildstream.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jenkins.plugins.buildstream.core.BuildHandle;
 import io.jenkins.plugins.buildstream.core.Json;
+import io.jenkins.plugins.buildstream.core.LogSource;
+import io.jenkins.plugins.buildstream.core.ProgressEvents;
+import io.jenkins.plugins.buildstream.core.ProgressJournal;
 import io.jenkins.plugins.buildstream.core.SseEvent;
 import io.jenkins.plugins.buildstream.core.StreamTokens;
 import io.jenkins.plugins.buildstream.redis.RedisServer;
+import io.jenkins.plugins.buildstream.redis.RedisTarget;
+import io.jenkins.plugins.buildstream.redis.Replicator;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,13 +75,22 @@ class EdgeAccessTest {
         return SseClient.get(url, headers).statusCode();
     }
 
+    /**
+     * Waits until the edge has the build of this stream URL (with a token). The job's first build: the edge cannot
+     * tell it from a number that never existed until Redis has it, and answers 404 at once.
+     */
+    static void awaitOnEdge(String stream) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (status(stream, Map.of()) == 404) {
+            assertThat(System.nanoTime()).as("the build reaches the edge within 30 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
     /** Runs a build to completion on the origin and waits until the edge serves it whole. */
     static String finishedBuild(String job, String token) throws Exception {
         String url = origin.startBuild(job);
-        // The job's first build: the edge cannot tell it from a number that never existed until Redis has it.
-        while (status(edgeUrl(url, token), Map.of()) == 404) {
-            Thread.sleep(20);
-        }
+        awaitOnEdge(edgeUrl(url, token));
         try (SseClient c = SseClient.open(edgeUrl(url, token), null)) {
             BuildStreamEndToEndTest.readAll(c);
         }
@@ -157,6 +173,64 @@ class EdgeAccessTest {
                 assertThat(again.take().id()).isEqualTo(fromOrigin.get(2).id());
             }
         }
+    }
+
+    /** A finished build as the Jenkins plugin replicates it: the job's full name, Jenkins' URL layout. */
+    private record JenkinsBuild(String job, int number, Path file, ProgressJournal journal) implements BuildHandle {
+        @Override
+        public String url() {
+            return "/job/team/job/my%20app/" + number + "/";
+        }
+
+        @Override
+        public LogSource log() {
+            return LogSource.ofFile(file);
+        }
+
+        @Override
+        public boolean isComplete() {
+            return true;
+        }
+    }
+
+    /** Jenkins as the origin: a job in a folder, with a name that needs encoding, at its Jenkins URL on the edge. */
+    @Test
+    void aJenkinsJobInAFolderIsServedAtItsJenkinsUrl() throws Exception {
+        JenkinsBuild b = new JenkinsBuild("team/my app", 3, data.resolve("jenkins-build.log"),
+                ProgressJournal.inMemory());
+        b.journal().append(0, ProgressEvents.build(b, "running", null, 1L, 2L, null, 0, -1));
+        Files.writeString(b.file(), "compiled\n", StandardCharsets.UTF_8);
+        b.journal().append(Files.size(b.file()), ProgressEvents.build(b, "completed", "SUCCESS", 1L, 2L, 3L, 1, -1));
+        String token = StreamTokens.fromFile(secret).issue("team/my app", System.currentTimeMillis()).token();
+        String stream = edge.baseUrl() + "job/team/job/my%20app/3/stream";
+        try (Replicator jenkins = new Replicator(RedisTarget.parse(redis.url()), "http://jenkins.example/",
+                Duration.ofHours(1), null)) {
+            jenkins.track(b);
+            awaitOnEdge(stream + q(token));
+            TestJobs.Received r;
+            try (SseClient c = SseClient.open(stream + q(token), null)) {
+                assertThat(c.status()).isEqualTo(200);
+                r = BuildStreamEndToEndTest.readAll(c);
+            }
+            assertThat(r.lines).containsExactly("compiled");
+            assertThat(r.progress).hasSize(2);
+            assertThat(r.endReason).isEqualTo("completed");
+            try (SseClient job = SseClient.open(edge.baseUrl() + "job/team/job/my%20app/stream" + q(token), null)) {
+                assertThat(job.status()).isEqualTo(200);
+                assertThat(job.take().id()).startsWith("3:");
+            }
+        }
+
+        // The token is scoped to the job's full name: not to its folder, a sibling, or a top-level namesake.
+        String folder = StreamTokens.fromFile(secret).issue("team", System.currentTimeMillis()).token();
+        assertThat(status(stream + q(folder), Map.of())).isEqualTo(403);
+        assertThat(status(edge.baseUrl() + "job/team/job/other/stream" + q(token), Map.of())).isEqualTo(403);
+        assertThat(status(edge.baseUrl() + "job/my%20app/3/stream" + q(token), Map.of())).isEqualTo(403);
+        // A build Redis does not have: 404 naming the job by its full name, and the origin.
+        HttpResponse<String> missing = SseClient.get(edge.baseUrl() + "job/team/job/my%20app/1/stream" + q(token),
+                Map.of());
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).contains("team/my app #1").contains("http://jenkins.example/");
     }
 
     private static List<SseEvent> completedBoth(SseClient c) throws InterruptedException {
