@@ -11,6 +11,9 @@ import java.util.stream.Stream;
  * The benchmark driver: {@code java -jar build-stream-bench.jar all|w1|…|w6|jmh … [options]}. Each workload
  * starts the standalone server in a separate JVM on a fresh data directory, drives it over loopback from this process
  * (and from extra client processes where descriptors demand), and adds its figures to one table printed at the end.
+ *
+ * <p>{@code java -jar build-stream-bench.jar listener [mode] [nodes] [threads] [rate]} runs {@link ListenerCost}
+ * instead (in this process, no server): what recording an event costs a Pipeline listener's thread per flow node.
  */
 public final class Bench {
     private static final List<String> ALL = List.of("w1", "w2", "w3", "w4", "w5", "jmh");
@@ -18,6 +21,10 @@ public final class Bench {
     private Bench() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("listener")) {
+            ListenerCost.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            System.exit(0);
+        }
         Set<String> what = new LinkedHashSet<>();
         BenchRun run = new BenchRun(Files.createTempDirectory("build-stream-bench"));
         parse(args, what, run);
@@ -67,6 +74,7 @@ public final class Bench {
                 case "--w7-rate" -> b.w7Rate = Integer.parseInt(args[++i]);
                 default -> {
                     System.err.println("usage: java -jar build-stream-bench.jar all|w1|w2|w3|w4|w5|w6|w7|jmh... "
+                            + "(or: listener [post|record|node|node2|sync|json] [nodes] [threads] [rate]) "
                             + "[--replay-mb N] [--w2-seconds N] [--w2-subscribers a,b] [--w2-rates a,b] "
                             + "[--w1-sizes a,b] [--w4-clients N] [--w5-viewers N] [--w5-seconds N] "
                             + "[--w6-idle a,b] [--w6-subscribers a,b] [--w6-seconds N] [--w6-rounds N] [--w7-viewers N] [--w7-rate K] "
