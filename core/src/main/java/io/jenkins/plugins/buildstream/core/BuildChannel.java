@@ -134,7 +134,20 @@ final class BuildChannel extends Watch {
         return Math.min(before, after);
     }
 
-    /** Lets a buffering writer flush, at most every {@link #SYNC_INTERVAL_MILLIS}; called under this lock. */
+    /**
+     * The host announced growth ({@link StreamHub#logGrew}): the next refresh syncs whatever the throttle says. The
+     * new bytes may still be in the writer's buffer (Jenkins Pipeline's), and waiting out the throttle would give back
+     * most of what the announcement saved; announced refreshes are already limited to one per coalescing window.
+     */
+    @Override
+    synchronized void announced() {
+        lastSync = 0;
+    }
+
+    /**
+     * Lets a buffering writer flush, at most every {@link #SYNC_INTERVAL_MILLIS} (or at once after an announcement);
+     * called under this lock.
+     */
     private void syncNow() throws IOException {
         long now = System.nanoTime();
         if (lastSync == 0 || now - lastSync >= SYNC_INTERVAL_MILLIS * 1_000_000L) {

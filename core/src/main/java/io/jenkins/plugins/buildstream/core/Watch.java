@@ -69,9 +69,16 @@ abstract class Watch {
             // Cleared before the refresh: a change after this point nudges again, one before it is read by it.
             nudged.set(false);
             lastNudge = System.nanoTime();
+            announced();
             tick(hub);
         }, delay);
     }
+
+    /**
+     * Ticker thread, before a nudged refresh: the host said the state changed, so the refresh must not skip what a
+     * plain poll may put off (a build's log sync). Nudged refreshes come at most once per coalescing window.
+     */
+    void announced() {}
 
     final void bump(StreamHub hub) {
         List<Subscriber> wake;

@@ -3,6 +3,7 @@ package io.jenkins.plugins.buildstream.core;
 import static io.jenkins.plugins.buildstream.core.StreamRecorder.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,36 @@ class LogGrewTest {
                 server.hub.logGrew(b);
                 assertThat(lines(r.take())).containsExactly("line " + i);
                 assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(400);
+            }
+        }
+    }
+
+    /**
+     * A writer that buffers, as Jenkins Pipeline's does: an announced line must not wait for the sync throttle. Each
+     * line is written into the buffer right after a poll synced the log, then announced. The poll alone would show it
+     * a window (1 s) later, and the throttle (250 ms) would have the announced refresh skip the sync and see nothing;
+     * the announced refresh syncs regardless, so the line arrives at once.
+     */
+    @Test
+    void anAnnouncedLineHeldInTheWritersBufferIsSyncedAtOnce() throws Exception {
+        server = HubServer.start(HubConfig.defaults().withCoalesceMillis(1000));
+        TestBuild b = new TestBuild(tmp, "buffered", 4).buffered();
+        b.state(server.hub, "running");
+        try (StreamRecorder r = StreamRecorder.open(server.build(b))) {
+            r.take(); // build running
+            for (int i = 0; i < 2; i++) {
+                if (i > 0) {
+                    Thread.sleep(1200); // past the previous announcement's window: the next one wakes at once
+                }
+                int before = b.syncs.get();
+                BuildStreamHubTest.await("a poll's sync", () -> b.syncs.get() > before);
+                long synced = Files.size(b.log);
+                long t0 = System.nanoTime();
+                b.write("line " + i + "\n");
+                assertThat(Files.size(b.log)).as("the writer holds the line back").isEqualTo(synced);
+                server.hub.logGrew(b);
+                assertThat(lines(r.take())).containsExactly("line " + i);
+                assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(500);
             }
         }
     }
