@@ -44,6 +44,15 @@ public final class StreamHubHolder {
         return create();
     }
 
+    /**
+     * The hub if it is running, else null; never creates one and takes no lock. For callers on a build's log
+     * writer ({@link LogGrowthStream}): a write must not start the engine or wait for it.
+     */
+    static @CheckForNull StreamHub existing() {
+        Current c = current;
+        return c != null ? c.hub() : null;
+    }
+
     private static synchronized @CheckForNull StreamHub create() {
         current = null;
         Jenkins j = Jenkins.getInstanceOrNull();
