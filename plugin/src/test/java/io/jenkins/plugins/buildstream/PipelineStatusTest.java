@@ -72,18 +72,31 @@ class PipelineStatusTest {
                 "parallel:f:success", "stage:B:unstable", "stage:F:failed"));
     }
 
+    /**
+     * Declarative tags a stage it does not run, and the parallel branch of the same name around it, with
+     * {@code STAGE_STATUS=SKIPPED_FOR_CONDITIONAL} (pipeline-model-definition 2.2277.v00573e73ddf1-2-g42c9dc3e
+     * {@code Utils.groovy:230-257}, {@code Utils.groovy:336-356}).
+     */
     @Test
-    void declarativeStagesNotRunAreSkipped() throws Exception {
+    void declarativeStagesAndBranchesNotRunAreSkipped() throws Exception {
         WorkflowRun b = run("skipped", "pipeline {\n"
                 + "  agent none\n"
                 + "  stages {\n"
                 + "    stage('Run') { steps { echo 'ran' } }\n"
                 + "    stage('Skip') { when { expression { false } } steps { echo 'never' } }\n"
+                + "    stage('Par') {\n"
+                + "      parallel {\n"
+                + "        stage('Went') { steps { echo 'went' } }\n"
+                + "        stage('Not') { when { expression { false } } steps { echo 'never either' } }\n"
+                + "      }\n"
+                + "    }\n"
                 + "  }\n"
                 + "}\n", Result.SUCCESS);
         List<Sse.Event> events = stream(b);
-        assertThat(ends(events), hasItems("stage:Run:success", "stage:Skip:skipped"));
+        assertThat(ends(events), hasItems("stage:Run:success", "stage:Skip:skipped", "parallel:Went:success",
+                "stage:Went:success", "parallel:Not:skipped", "stage:Not:skipped", "stage:Par:success"));
         assertThat(Sse.lines(events), not(hasItems("never")));
+        assertThat(Sse.lines(events), not(hasItems("never either")));
     }
 
     @Test

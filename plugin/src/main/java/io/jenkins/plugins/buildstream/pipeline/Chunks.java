@@ -26,7 +26,11 @@ import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
  * enclosing stage, times, and statuses. Pure reads of a node's actions; no locks, no I/O.
  */
 final class Chunks {
-    /** Declarative's tag on a stage it did not run (pipeline-model-definition's StageStatus.TAG_NAME). */
+    /**
+     * Declarative's tag on a stage it did not run, and on the parallel branch of that name around it; its values for
+     * a stage not run start with {@code SKIPPED_} (pipeline-model-definition 2.2277.v00573e73ddf1-2-g42c9dc3e:
+     * {@code pipeline-stage-tags-metadata/.../StageStatus.java:39,71-84}, {@code Utils.groovy:230-257,350-356}).
+     */
     static final String STAGE_STATUS = "STAGE_STATUS";
 
     private Chunks() {}
