@@ -74,7 +74,7 @@ public final class Bench {
                 case "--w7-rate" -> b.w7Rate = Integer.parseInt(args[++i]);
                 default -> {
                     System.err.println("usage: java -jar build-stream-bench.jar all|w1|w2|w3|w4|w5|w6|w7|jmh... "
-                            + "(or: listener [post|record|node|node2|sync|json] [nodes] [threads] [rate]) "
+                            + "(or: listener [post|record|node|node2|grew|sync|json] [nodes] [threads] [rate]) "
                             + "[--replay-mb N] [--w2-seconds N] [--w2-subscribers a,b] [--w2-rates a,b] "
                             + "[--w1-sizes a,b] [--w4-clients N] [--w5-viewers N] [--w5-seconds N] "
                             + "[--w6-idle a,b] [--w6-subscribers a,b] [--w6-seconds N] [--w6-rounds N] [--w7-viewers N] [--w7-rate K] "

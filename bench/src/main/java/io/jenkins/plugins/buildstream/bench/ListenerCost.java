@@ -26,11 +26,13 @@ import org.HdrHistogram.Histogram;
  * to the hub — timed. The log's {@link LogSource#sync()} flushes that buffer, as the plugin's does.
  *
  * <p>{@code java -cp bench/target/build-stream-bench.jar io.jenkins.plugins.buildstream.bench.ListenerCost
- * [post|record|node|node2|sync|json] [nodes per thread] [threads] [nodes/s per thread]}. {@code post}: one event
+ * [post|record|node|node2|grew|sync|json] [nodes per thread] [threads] [nodes/s per thread]}. {@code post}: one event
  * on the listener path (offset taken, journal and firehose on the hub's thread); {@code record}: everything on the
  * caller's thread; {@code node}: what the Pipeline listener does per flow node, two events (a step's end and the
- * next one's start) in one batch at one offset; {@code node2}: the same two events posted one by one; {@code sync},
- * {@code json}: only the log flush and length, or only building the event (a breakdown).
+ * next one's start) in one batch at one offset; {@code node2}: the same two events posted one by one; {@code grew}:
+ * {@link StreamHub#logGrew} alone, what the plugin's log decorators add to each write of a build nobody watches;
+ * {@code sync}, {@code json}: only the log flush and length, or only building the event (a breakdown). Also
+ * {@code java -jar build-stream-bench.jar listener [mode] …}.
  */
 public final class ListenerCost {
     private static final byte[] NOTE = ("\u001b[8mha:////4Ld8mXrmg0hSemNbBfpbEk0S1d2gIHfrKhBh2bKxmPRBAAAAlx+LCAAA"
@@ -115,6 +117,7 @@ public final class ListenerCost {
                     hub.post(b, ProgressEvents.step(b, String.valueOf(i + 4), "step", "sh: make test", "3", "Test",
                             "running", 1_764_480_000_000L, null));
                 }
+                case "grew" -> hub.logGrew(b); // what the plugin's log decorators add per write (nobody watching)
                 case "sync" -> b.syncAndLength(); // the parts, for a breakdown
                 case "json" -> b.sink = json;
                 default -> throw new IllegalArgumentException(mode);
