@@ -24,23 +24,26 @@ import org.jenkinsci.plugins.workflow.graph.FlowNode;
  *       {@link BlockEndNode};
  *   <li>an atom step node ({@code sh}, {@code echo}, …) is a {@code step}; it finishes when the next node whose
  *       parent it is appears (its {@link ErrorAction} or {@link WarningAction} is attached by then: workflow-cps
- *       {@code FlowHead.markIfFail}, called from {@code CpsStepContext.java:463}; basic-steps' {@code unstable}
- *       adds its warning while it runs);
+ *       {@code FlowHead.markIfFail}, called from {@code CpsStepContext.java:463} at e007b7ff; workflow-basic-steps'
+ *       {@code unstable} adds its warning while it runs, {@code UnstableStep.java:77} at
+ *       1098.v808b_fd7f8cf4-19-ga789b07);
  *   <li>ids are flow node ids; {@code parent} is the nearest enclosing stage or branch, {@code stage} the nearest
  *       enclosing stage's name.
  * </ul>
  *
  * <p>A {@link GraphListener.Synchronous}: called on the CPS VM thread right when each node is added, before
  * WorkflowRun's own synchronous {@code NodePrintListener} prints that node's console note (extensions run before
- * listeners added with {@code addListener}: workflow-cps {@code CpsFlowExecution.getListenersToRun}), so each event
- * is placed at the log offset where the node's output begins. It only takes that offset, once per node
+ * listeners added with {@code addListener}: workflow-cps {@code CpsFlowExecution.java:1654-1663} at e007b7ff;
+ * workflow-job 1571.1580.v18e46842c125 adds {@code NodePrintListener} with it, {@code WorkflowRun.java:333-334}), so
+ * each event is placed at the log offset where the node's output begins. It only takes that offset, once per node
  * ({@link Moment}), and builds the JSON; the hub persists and publishes on its own thread.
  *
  * <p>A stage's or branch's end cannot be decided here: on failure workflow-cps attaches the {@link ErrorAction} to
  * the end node only after {@code setNewHead(end)} has run the synchronous listeners ({@code CpsBodyExecution.java}
  * lines 355-361 at e007b7ff), and {@code catchError} puts its {@link WarningAction} on its end node later still
- * (workflow-basic-steps {@code CatchErrorStep.java:274-276}). So the end is recorded <em>pending</em>: its place is
- * fixed here, and {@link PipelineStatusListener} settles its status when it runs.
+ * (workflow-basic-steps 1098.v808b_fd7f8cf4-19-ga789b07 {@code CatchErrorStep.java:274-276}, a body callback run at
+ * {@code CpsBodyExecution.java:365-367}). So the end is recorded <em>pending</em>: its place is fixed here, and
+ * {@link PipelineStatusListener} settles its status when it runs.
  *
  * <p>Only active when the workflow-api plugin is installed ({@link OptionalExtension}); nothing else in this plugin
  * refers to this package. Never throws.

@@ -20,13 +20,16 @@ import org.jenkinsci.plugins.workflow.graph.FlowNode;
  * runs after the task that added the node — and with it {@code CpsBodyExecution}'s {@link ErrorAction} and the
  * body callbacks' {@link WarningAction} — has finished. Nodes come in graph order, so every warning inside a block
  * is seen before the block's end. It also runs before WorkflowRun's own {@code GraphL}, which completes the build
- * on the {@code FlowEndNode} ({@code CpsFlowExecution.getListenersToRun}: extensions first), so every end is settled
- * before the build's {@code completed} event.
+ * on the {@code FlowEndNode} ({@code CpsFlowExecution.java:1654-1663}: extensions first; {@code :1681-1690}: each node
+ * is shown to every listener before the next node), so every end is settled before the build's {@code completed}
+ * event.
  *
  * <p>Warnings: an atom step's own {@link WarningAction} (the {@code unstable} step), and a block's on its end node
- * ({@code catchError}/{@code warnError}: workflow-basic-steps {@code CatchErrorStep.java:274-276} adds it to the
- * {@code FlowNode} of the body's callback context, the body end node — workflow-cps {@code CpsBodySubContext}) or
- * its start node. A warned stage or branch also warns the ones enclosing it.
+ * ({@code catchError}/{@code warnError}: workflow-basic-steps 1098.v808b_fd7f8cf4-19-ga789b07
+ * {@code CatchErrorStep.java:274-276} adds it to the {@code FlowNode} of the body's callback context, the body end
+ * node — workflow-cps {@code CpsBodyExecution.java:358}) or its start node. A warned stage or branch also warns the
+ * ones enclosing it; an end node's enclosing blocks are its start node's (workflow-api 1413.v2ff1a_5e720fa_
+ * {@code StandardGraphLookupView.java:43-48}).
  */
 @OptionalExtension(requirePlugins = "workflow-api")
 public final class PipelineStatusListener implements GraphListener {
