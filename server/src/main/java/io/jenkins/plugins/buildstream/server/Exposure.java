@@ -67,7 +67,9 @@ final class Exposure extends HttpFilter {
             rsp.setHeader("Vary", "Origin");
             rsp.setHeader("Access-Control-Allow-Headers", "Last-Event-ID, Authorization");
             if ("OPTIONS".equals(req.getMethod())) {
-                rsp.setStatus(204);
+                // A CORS preflight carries no credentials: it skips the token check. Methods answers it (204 and
+                // Allow) without running any endpoint.
+                chain.doFilter(req, rsp);
                 return;
             }
         }
@@ -78,9 +80,15 @@ final class Exposure extends HttpFilter {
                     + "' is neither this server nor an allowed --cors-origin");
             return;
         }
-        if (token != null && !authorized(req, rsp)) {
-            rsp.setHeader("WWW-Authenticate", "Bearer realm=\"build-stream\"");
-            refuse(rsp, 401, "missing or wrong access token");
+        Boolean authorized = token == null ? Boolean.TRUE : authorized(req, rsp);
+        if (!Boolean.TRUE.equals(authorized)) {
+            // 401 for both (RFC 6750 section 3.1: a wrong token is "invalid_token", 401): a right token would be
+            // answered. 403 is for what no token changes: a foreign Host or Origin, above.
+            boolean wrong = authorized != null;
+            rsp.setHeader("WWW-Authenticate", "Bearer realm=\"build-stream\""
+                    + (wrong ? ", error=\"invalid_token\"" : ""));
+            refuse(rsp, 401, wrong ? "wrong access token" : "missing access token: send Authorization: Bearer <token>"
+                    + " or ?token=<token>");
             return;
         }
         chain.doFilter(req, rsp);
@@ -93,9 +101,9 @@ final class Exposure extends HttpFilter {
 
     /**
      * A token in the query also sets a cookie, so a person who opens a page with {@code ?token=} can use it: the
-     * page's assets and its {@code EventSource} carry the cookie, not the query.
+     * page's assets and its {@code EventSource} carry the cookie, not the query. Null when no token was presented.
      */
-    private boolean authorized(HttpServletRequest req, HttpServletResponse rsp) {
+    private Boolean authorized(HttpServletRequest req, HttpServletResponse rsp) {
         String auth = req.getHeader("Authorization");
         if (auth != null && auth.startsWith("Bearer ")) {
             return equal(auth.substring(7).strip(), token);
@@ -116,7 +124,7 @@ final class Exposure extends HttpFilter {
                 }
             }
         }
-        return false;
+        return null; // no token at all
     }
 
     private static boolean equal(String given, String expected) {

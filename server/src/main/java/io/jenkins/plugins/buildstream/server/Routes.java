@@ -114,9 +114,8 @@ final class Routes extends HttpServlet {
             rsp.setHeader("Location", b.url());
             text(rsp, b.url());
         } else {
-            rsp.setStatus(405);
-            rsp.setHeader("Allow", "GET");
-            text(rsp, "method not allowed here");
+            // Methods answers POST elsewhere with 405 before this servlet runs.
+            notFound(rsp, "no such job action: " + printable(req.getRequestURI()));
         }
     }
 

@@ -61,6 +61,9 @@ public final class StandaloneServer implements AutoCloseable {
                 new SameOrigin(o.loopback(), o.allowedHosts(), o.corsOrigins())));
         guard.setAsyncSupported(true);
         ctx.addFilter(guard, "/*", EnumSet.of(DispatcherType.REQUEST));
+        FilterHolder methods = new FilterHolder(new Methods(scale.edge()));
+        methods.setAsyncSupported(true);
+        ctx.addFilter(methods, "/*", EnumSet.of(DispatcherType.REQUEST));
         FilterHolder closer = new FilterHolder(new CloseAfterRefusal());
         closer.setAsyncSupported(true);
         ctx.addFilter(closer, "/*", EnumSet.of(DispatcherType.REQUEST));

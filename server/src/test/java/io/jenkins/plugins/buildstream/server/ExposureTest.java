@@ -255,6 +255,7 @@ class ExposureTest {
         // A preflight carries no credentials, so it is answered without the token.
         HttpResponse<String> pre = preflight("https://panel.example");
         assertThat(pre.statusCode()).isEqualTo(204);
+        assertThat(pre.headers().firstValue("Allow")).hasValue("GET, OPTIONS"); // docs/PROTOCOL.md, "Methods"
         assertThat(pre.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://panel.example");
         assertThat(pre.headers().firstValue("Access-Control-Allow-Headers").orElse("").toLowerCase())
                 .contains("last-event-id").contains("authorization");
