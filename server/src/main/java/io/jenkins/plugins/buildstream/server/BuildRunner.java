@@ -69,15 +69,22 @@ final class BuildRunner implements Runnable {
         for (JobSpec.Stage stage : build.serverJob().spec().stages()) {
             String stageId = Integer.toString(nextId++);
             long stageStart = System.currentTimeMillis();
-            if (!"SUCCESS".equals(result)) {
-                hub.record(build, ProgressEvents.step(build, stageId, "stage", stage.name(), null, null, "skipped",
-                        stageStart, 0L));
-                continue;
-            }
             note(log, "[Pipeline] stage");
             note(log, "[Pipeline] { (" + stage.name() + ")");
             hub.record(build, ProgressEvents.step(build, stageId, "stage", stage.name(), null, null, "running",
                     stageStart, null));
+            if (!"SUCCESS".equals(result)) {
+                // As Declarative Pipeline does: the stage's block starts, says why it is skipped (the line is
+                // pipeline-model-definition's, tag 2.2277.v00573e73ddf1, pipeline-model-definition/src/main/resources/
+                // org/jenkinsci/plugins/pipeline/modeldefinition/model/Messages.properties:25) and ends tagged
+                // skipped, so on both hosts every stage has the pair of events docs/PROTOCOL.md promises.
+                log.write(("Stage \"" + stage.name() + "\" skipped due to earlier failure(s)\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                note(log, "[Pipeline] }");
+                hub.record(build, ProgressEvents.step(build, stageId, "stage", stage.name(), null, null, "skipped",
+                        stageStart, System.currentTimeMillis() - stageStart));
+                continue;
+            }
             String status = "success";
             for (String command : stage.commands()) {
                 if (!runStep(log, stageId, stage.name(), command)) {
