@@ -8,24 +8,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
-/** The jobs under {@code <data>/jobs}, and the builds running now. */
+/** The jobs under {@code <data>/jobs} (read as they change: {@link JobDirectory}), and the builds running now. */
 final class BuildService implements AutoCloseable {
-    /** Job names are plain path segments: no separators, no dot-only names, so they can never leave the data dir. */
-    static final Pattern JOB_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,63}");
-
     private final Path jobsDir;
     private final StreamHub hub;
-    private final Map<String, ServerJob> jobs = new TreeMap<>();
+    private final JobDirectory jobs;
     private final Map<ServerBuild, BuildRunner> running = new ConcurrentHashMap<>();
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "build-runner");
@@ -40,21 +33,8 @@ final class BuildService implements AutoCloseable {
         this.hub = hub;
         Files.createDirectories(jobsDir);
         installBundled("demo");
-        try (Stream<Path> s = Files.list(jobsDir)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                String name = p.getFileName().toString();
-                if (JOB_NAME.matcher(name).matches() && Files.exists(p.resolve("config.job"))) {
-                    jobs.put(name, ServerJob.load(name, p));
-                }
-            }
-        }
-        for (ServerJob j : jobs.values()) {
-            for (ServerBuild b : j.builds()) {
-                if (!b.isComplete()) {
-                    new Interrupted(hub, b).finish();
-                }
-            }
-        }
+        this.jobs = new JobDirectory(jobsDir, hub);
+        jobs.all(); // reads every job now: builds a stop cut off end as such before anyone asks
     }
 
     private void installBundled(String name) throws IOException {
@@ -69,8 +49,9 @@ final class BuildService implements AutoCloseable {
 
     /** Creates (or replaces) a job from its definition text. */
     synchronized ServerJob define(String name, String spec) throws IOException {
-        if (!JOB_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("invalid job name");
+        String why = JobNames.refusal(name);
+        if (why != null) {
+            throw new IllegalArgumentException(why);
         }
         JobSpec.parse(spec);
         Path dir = jobsDir.resolve(name);
@@ -78,16 +59,17 @@ final class BuildService implements AutoCloseable {
         Files.writeString(dir.resolve("config.job"), spec, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING);
         ServerJob job = ServerJob.load(name, dir);
-        jobs.put(name, job);
+        jobs.put(job);
         return job;
     }
 
-    synchronized ServerJob job(String name) {
-        return name == null ? null : jobs.get(name);
+    /** The job of this name as the jobs directory holds it now (see {@link JobDirectory}), else null. */
+    ServerJob job(String name) {
+        return jobs.get(name);
     }
 
-    synchronized List<ServerJob> jobs() {
-        return new ArrayList<>(jobs.values());
+    List<ServerJob> jobs() {
+        return jobs.all();
     }
 
     /** Also tells {@code listener} of each build started (before its first event). */

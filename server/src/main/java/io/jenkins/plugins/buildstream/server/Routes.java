@@ -52,7 +52,7 @@ final class Routes extends HttpServlet {
     }
 
     private void job(HttpServletRequest req, HttpServletResponse rsp, String[] seg) throws IOException {
-        ServerJob job = builds.job(seg[2]);
+        ServerJob job = builds.job(JobNames.decode(seg[2]));
         if (job == null) {
             notFound(rsp, "no such job: " + printable(seg[2]));
             return;
@@ -102,7 +102,7 @@ final class Routes extends HttpServlet {
     protected void doPost(HttpServletRequest req, HttpServletResponse rsp) throws IOException {
         String[] seg = req.getRequestURI().split("/", -1);
         if (seg.length == 4 && seg[1].equals("job") && seg[3].equals("build")) {
-            ServerJob job = builds.job(seg[2]);
+            ServerJob job = builds.job(JobNames.decode(seg[2]));
             if (job == null) {
                 notFound(rsp, "no such job: " + printable(seg[2]));
                 return;

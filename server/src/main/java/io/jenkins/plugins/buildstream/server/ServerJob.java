@@ -84,7 +84,7 @@ final class ServerJob implements JobHandle {
 
     @Override
     public String url() {
-        return "/job/" + name + "/";
+        return "/job/" + JobNames.encode(name) + "/";
     }
 
     @Override

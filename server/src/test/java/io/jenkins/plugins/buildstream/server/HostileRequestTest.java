@@ -195,8 +195,9 @@ class HostileRequestTest {
 
     @Test
     void jobNamesThatCouldLeaveTheirDirectoryOrSplitAHeaderAreRejected() throws Exception {
-        for (String name : List.of("", ".", "..", "../evil", "a/b", "a\\b", "/abs", "a\rb", "a\nb", "a\r\nSet-Cookie: x",
-                "a\u0000b", "a b", ".hidden", "-dash", "\u00e9", "x".repeat(65), "a\u2028b", "a%2Fb", "a:b", "C:")) {
+        // Jenkins' rule (JobNames): spaces, leading dots or dashes and non-ASCII letters are fine (JobNamesTest).
+        for (String name : List.of("", ".", "..", " .. ", "../evil", "a/b", "a\\b", "/abs", "a\rb", "a\nb",
+                "a\r\nSet-Cookie: x", "a\u0000b", "a\u0085b", "a#b", "a?b", "trailing.", "a%2Fb", "a:b", "C:")) {
             assertThatThrownBy(() -> server.defineJob(name, "stage S\nsh true\n")).as(Json.quote(name))
                     .isInstanceOf(IllegalArgumentException.class);
         }
@@ -208,12 +209,12 @@ class HostileRequestTest {
     void aDirectoryWithAnInvalidJobNameIsNotLoaded() throws Exception {
         Path data2 = root.resolve("data2");
         TestJobs.define(data2, "good", "stage S\nsh true\n");
-        TestJobs.define(data2, "bad name", "stage S\nsh true\n");
-        TestJobs.define(data2, ".hidden", "stage S\nsh true\n");
+        TestJobs.define(data2, "bad#name", "stage S\nsh true\n");
+        TestJobs.define(data2, "trailing.", "stage S\nsh true\n");
         try (StandaloneServer s = StandaloneServer.start("--no-demo", "--port", "0", "--data", data2.toString())) {
             assertThat(SseClient.get(s.baseUrl() + "job/good/", Map.of()).statusCode()).isEqualTo(200);
-            assertThat(SseClient.get(s.baseUrl() + "job/bad%20name/", Map.of()).statusCode()).isEqualTo(404);
-            assertThat(SseClient.get(s.baseUrl() + "job/.hidden/", Map.of()).statusCode()).isEqualTo(404);
+            assertThat(SseClient.get(s.baseUrl() + "job/bad%23name/", Map.of()).statusCode()).isEqualTo(404);
+            assertThat(SseClient.get(s.baseUrl() + "job/trailing./", Map.of()).statusCode()).isEqualTo(404);
         }
     }
 
