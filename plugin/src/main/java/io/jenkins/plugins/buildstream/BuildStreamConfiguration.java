@@ -8,7 +8,7 @@ import hudson.ExtensionList;
 import hudson.util.FormValidation;
 import hudson.util.Secret;
 import io.jenkins.plugins.buildstream.core.HubConfig;
-import io.jenkins.plugins.buildstream.core.StreamTokens;
+import io.jenkins.plugins.buildstream.core.token.StreamTokens;
 import java.io.IOException;
 import java.time.Duration;
 import jenkins.model.GlobalConfiguration;

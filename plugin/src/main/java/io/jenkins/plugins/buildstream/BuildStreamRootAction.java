@@ -3,7 +3,7 @@ package io.jenkins.plugins.buildstream;
 import hudson.Extension;
 import hudson.model.RootAction;
 import io.jenkins.plugins.buildstream.core.StreamHub;
-import io.jenkins.plugins.buildstream.core.StreamTokens;
+import io.jenkins.plugins.buildstream.core.token.StreamTokens;
 import java.io.IOException;
 import jenkins.model.Jenkins;
 import org.kohsuke.stapler.StaplerRequest2;

@@ -15,7 +15,7 @@ import hudson.model.Item;
 import hudson.model.User;
 import hudson.util.FormValidation;
 import hudson.util.Secret;
-import io.jenkins.plugins.buildstream.core.StreamTokens;
+import io.jenkins.plugins.buildstream.core.token.StreamTokens;
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -2,7 +2,7 @@ package io.jenkins.plugins.buildstream.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jenkins.plugins.buildstream.core.Json;
+import io.jenkins.plugins.buildstream.core.codec.Json;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

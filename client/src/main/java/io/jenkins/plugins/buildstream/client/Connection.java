@@ -1,6 +1,6 @@
 package io.jenkins.plugins.buildstream.client;
 
-import io.jenkins.plugins.buildstream.core.SseParser;
+import io.jenkins.plugins.buildstream.core.codec.SseParser;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;

@@ -1,6 +1,6 @@
 package io.jenkins.plugins.buildstream.client;
 
-import io.jenkins.plugins.buildstream.core.Json;
+import io.jenkins.plugins.buildstream.core.codec.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

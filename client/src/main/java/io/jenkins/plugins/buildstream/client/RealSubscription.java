@@ -1,7 +1,7 @@
 package io.jenkins.plugins.buildstream.client;
 
-import io.jenkins.plugins.buildstream.core.SseEvent;
-import io.jenkins.plugins.buildstream.core.SseParser;
+import io.jenkins.plugins.buildstream.core.codec.SseEvent;
+import io.jenkins.plugins.buildstream.core.codec.SseParser;
 import java.net.ConnectException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -9,7 +9,7 @@ import io.jenkins.plugins.buildstream.client.StreamFailure;
 import io.jenkins.plugins.buildstream.client.StreamListener;
 import io.jenkins.plugins.buildstream.client.StreamTarget;
 import io.jenkins.plugins.buildstream.client.Subscription;
-import io.jenkins.plugins.buildstream.core.SseEvent;
+import io.jenkins.plugins.buildstream.core.codec.SseEvent;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.buildstream.core;
 
+import io.jenkins.plugins.buildstream.core.codec.SseEncoder;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.buildstream.core;
 
+import io.jenkins.plugins.buildstream.core.codec.Json;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;

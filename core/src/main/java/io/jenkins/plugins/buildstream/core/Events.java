@@ -1,5 +1,8 @@
 package io.jenkins.plugins.buildstream.core;
 
+import io.jenkins.plugins.buildstream.core.codec.Json;
+import io.jenkins.plugins.buildstream.core.codec.SseEncoder;
+import io.jenkins.plugins.buildstream.core.codec.SseEvent;
 import java.util.List;
 
 /** Encodes the stream's events exactly as docs/PROTOCOL.md describes them. */

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.buildstream.core;
 
+import io.jenkins.plugins.buildstream.core.codec.Json;
+
 /**
  * Builds the JSON of {@code build} and {@code step} events exactly as docs/PROTOCOL.md describes them, so every host
  * produces the same shapes. Pass the result to {@link StreamHub#record(BuildHandle, String)}.

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.buildstream.core;
 
+import io.jenkins.plugins.buildstream.core.codec.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.buildstream.core;
 
+import io.jenkins.plugins.buildstream.core.codec.SseEvent;
 import static io.jenkins.plugins.buildstream.core.StreamRecorder.json;
 import static io.jenkins.plugins.buildstream.core.StreamRecorder.lines;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,8 @@
 package io.jenkins.plugins.buildstream.core;
 
+import io.jenkins.plugins.buildstream.core.codec.Json;
+import io.jenkins.plugins.buildstream.core.codec.SseEvent;
+import io.jenkins.plugins.buildstream.core.codec.SseParser;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 

@@ -4,7 +4,7 @@ import io.jenkins.plugins.buildstream.core.Access;
 import io.jenkins.plugins.buildstream.core.BuildHandle;
 import io.jenkins.plugins.buildstream.core.JobHandle;
 import io.jenkins.plugins.buildstream.core.StreamHub;
-import io.jenkins.plugins.buildstream.core.StreamTokens;
+import io.jenkins.plugins.buildstream.core.token.StreamTokens;
 import io.jenkins.plugins.buildstream.redis.EdgeStore;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;

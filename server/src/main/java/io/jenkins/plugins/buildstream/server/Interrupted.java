@@ -1,6 +1,6 @@
 package io.jenkins.plugins.buildstream.server;
 
-import io.jenkins.plugins.buildstream.core.Json;
+import io.jenkins.plugins.buildstream.core.codec.Json;
 import io.jenkins.plugins.buildstream.core.ProgressEvents;
 import io.jenkins.plugins.buildstream.core.ProgressJournal;
 import io.jenkins.plugins.buildstream.core.StreamHub;

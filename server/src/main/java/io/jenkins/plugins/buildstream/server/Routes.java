@@ -2,7 +2,7 @@ package io.jenkins.plugins.buildstream.server;
 
 import io.jenkins.plugins.buildstream.core.Access;
 import io.jenkins.plugins.buildstream.core.StreamHub;
-import io.jenkins.plugins.buildstream.core.StreamTokens;
+import io.jenkins.plugins.buildstream.core.token.StreamTokens;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.buildstream.server;
 
 import io.jenkins.plugins.buildstream.core.StreamHub;
-import io.jenkins.plugins.buildstream.core.StreamTokens;
+import io.jenkins.plugins.buildstream.core.token.StreamTokens;
 import io.jenkins.plugins.buildstream.redis.EdgeStore;
 import io.jenkins.plugins.buildstream.redis.Replicator;
 import jakarta.servlet.http.HttpServlet;

@@ -2,9 +2,9 @@ package io.jenkins.plugins.buildstream.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jenkins.plugins.buildstream.core.Json;
-import io.jenkins.plugins.buildstream.core.SseEvent;
-import io.jenkins.plugins.buildstream.core.SseParser;
+import io.jenkins.plugins.buildstream.core.codec.Json;
+import io.jenkins.plugins.buildstream.core.codec.SseEvent;
+import io.jenkins.plugins.buildstream.core.codec.SseParser;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -3,12 +3,12 @@ package io.jenkins.plugins.buildstream.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.buildstream.core.BuildHandle;
-import io.jenkins.plugins.buildstream.core.Json;
+import io.jenkins.plugins.buildstream.core.codec.Json;
 import io.jenkins.plugins.buildstream.core.LogSource;
 import io.jenkins.plugins.buildstream.core.ProgressEvents;
 import io.jenkins.plugins.buildstream.core.ProgressJournal;
-import io.jenkins.plugins.buildstream.core.SseEvent;
-import io.jenkins.plugins.buildstream.core.StreamTokens;
+import io.jenkins.plugins.buildstream.core.codec.SseEvent;
+import io.jenkins.plugins.buildstream.core.token.StreamTokens;
 import io.jenkins.plugins.buildstream.redis.RedisServer;
 import io.jenkins.plugins.buildstream.redis.RedisTarget;
 import io.jenkins.plugins.buildstream.redis.Replicator;

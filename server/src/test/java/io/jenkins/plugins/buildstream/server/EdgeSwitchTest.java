@@ -2,7 +2,7 @@ package io.jenkins.plugins.buildstream.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jenkins.plugins.buildstream.core.SseEvent;
+import io.jenkins.plugins.buildstream.core.codec.SseEvent;
 import io.jenkins.plugins.buildstream.redis.RedisServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

@@ -3,8 +3,8 @@ package io.jenkins.plugins.buildstream.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.jenkins.plugins.buildstream.core.Json;
-import io.jenkins.plugins.buildstream.core.SseEvent;
+import io.jenkins.plugins.buildstream.core.codec.Json;
+import io.jenkins.plugins.buildstream.core.codec.SseEvent;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

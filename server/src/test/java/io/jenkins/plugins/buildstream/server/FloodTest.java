@@ -2,7 +2,7 @@ package io.jenkins.plugins.buildstream.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jenkins.plugins.buildstream.core.SseEvent;
+import io.jenkins.plugins.buildstream.core.codec.SseEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -374,7 +374,7 @@ class FloodTest {
             SseEvent e = c.take();
             assertThat(e).isNotSameAs(SseClient.CLOSED);
             if (e.data().contains("\"type\":\"console\"")) {
-                lines += SseClient.linesOf(io.jenkins.plugins.buildstream.core.Json.parse(e.data()) instanceof Map<?, ?> m
+                lines += SseClient.linesOf(io.jenkins.plugins.buildstream.core.codec.Json.parse(e.data()) instanceof Map<?, ?> m
                         ? cast(m) : Map.of()).size();
                 i++;
             }

@@ -2,7 +2,7 @@ package io.jenkins.plugins.buildstream.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jenkins.plugins.buildstream.core.SseEvent;
+import io.jenkins.plugins.buildstream.core.codec.SseEvent;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

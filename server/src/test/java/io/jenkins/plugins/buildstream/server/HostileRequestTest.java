@@ -3,7 +3,7 @@ package io.jenkins.plugins.buildstream.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.jenkins.plugins.buildstream.core.Json;
+import io.jenkins.plugins.buildstream.core.codec.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

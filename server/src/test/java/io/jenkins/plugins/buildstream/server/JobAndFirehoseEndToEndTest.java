@@ -2,7 +2,7 @@ package io.jenkins.plugins.buildstream.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jenkins.plugins.buildstream.core.SseEvent;
+import io.jenkins.plugins.buildstream.core.codec.SseEvent;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +67,6 @@ class JobAndFirehoseEndToEndTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> json(SseEvent e) {
-        return (Map<String, Object>) io.jenkins.plugins.buildstream.core.Json.parse(e.data());
+        return (Map<String, Object>) io.jenkins.plugins.buildstream.core.codec.Json.parse(e.data());
     }
 }

@@ -3,9 +3,9 @@ package io.jenkins.plugins.buildstream.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.jenkins.plugins.buildstream.core.Json;
-import io.jenkins.plugins.buildstream.core.SseEvent;
-import io.jenkins.plugins.buildstream.core.SseParser;
+import io.jenkins.plugins.buildstream.core.codec.Json;
+import io.jenkins.plugins.buildstream.core.codec.SseEvent;
+import io.jenkins.plugins.buildstream.core.codec.SseParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -1,9 +1,9 @@
 package io.jenkins.plugins.buildstream.bench.jmh;
 
 import io.jenkins.plugins.buildstream.core.ConsoleText;
-import io.jenkins.plugins.buildstream.core.Json;
-import io.jenkins.plugins.buildstream.core.SseEncoder;
-import io.jenkins.plugins.buildstream.core.SseEvent;
+import io.jenkins.plugins.buildstream.core.codec.Json;
+import io.jenkins.plugins.buildstream.core.codec.SseEncoder;
+import io.jenkins.plugins.buildstream.core.codec.SseEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;

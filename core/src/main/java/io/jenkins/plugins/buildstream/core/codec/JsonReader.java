@@ -1,4 +1,4 @@
-package io.jenkins.plugins.buildstream.core;
+package io.jenkins.plugins.buildstream.core.codec;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

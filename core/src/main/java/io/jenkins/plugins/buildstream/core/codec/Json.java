@@ -1,4 +1,4 @@
-package io.jenkins.plugins.buildstream.core;
+package io.jenkins.plugins.buildstream.core.codec;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +43,8 @@ public final class Json {
         return new JsonReader(json).parseDocument();
     }
 
-    static void appendQuoted(StringBuilder sb, String s) {
+    /** Appends {@code s} as a JSON string literal (quoted, escaped) to {@code sb}, without an intermediate string. */
+    public static void appendQuoted(StringBuilder sb, String s) {
         sb.append('"');
         int n = s.length();
         int start = 0;
