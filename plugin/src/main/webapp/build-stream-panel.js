@@ -7,7 +7,9 @@
 //        data-stream-url="/job/demo/1/stream"           (required: the build's stream, see docs/PROTOCOL.md)
 //        data-console-url="/job/demo/1/consoleText"     (link to the full plain-text log)
 //        data-title="demo #1"                          (optional; default "<job> #<build>")
-//        data-tail="2000"></div>                        (optional: console lines to start with; "all" = whole log)
+//        data-tail="2000"                               (optional: console lines to start with; "all" = whole log)
+//        data-edge-url="https://edge.example.com/"      (optional: stream from this edge, docs/SCALING.md)
+//        data-token-url="/job/demo/stream-token"></div>  (with an edge that checks tokens: where to get them)
 //   <script type="module" src=".../build-stream-panel.js"></script>
 //
 // One EventSource per page (browsers allow six HTTP/1.1 connections per host): panels with the same
@@ -18,6 +20,11 @@
 // the last 2000 console lines) are kept in sessionStorage, keyed by the stream URL. After a reload the panel
 // restores the snapshot and opens `stream?lastEventId=<id>`, so nothing is repeated or missed. Without a
 // snapshot (or if storage is full) it starts over with `?tail=2000`.
+//
+// From an edge: the same path under data-edge-url, with `?token=` (no header, so no CORS preflight). A token is
+// good for minutes and an EventSource cannot change its URL, so before it expires (or when the edge refuses it)
+// the panel fetches a new one from its own origin and reopens with `lastEventId=<last id>`: nothing is lost or
+// repeated.
 
 import { el, fmtDuration, buildStatusToken, buildStatusLabel, estimateProgress, fmtClock, ServerClock } from './util.js';
 import { StepTree } from './tree.js';
@@ -39,6 +46,13 @@ export class BuildPanel {
     const tail = (host.dataset.tail || '2000').trim().toLowerCase();
     this.tail = tail === 'all' || tail === '-1' ? null : Math.max(0, Math.min(100000, parseInt(tail, 10) || 0));
     this.storageKey = STORAGE_PREFIX + this.streamUrl;
+    this.edgeStreamUrl = host.dataset.edgeUrl
+      ? new URL(new URL(this.streamUrl).pathname.replace(/^\//, ''), new URL(host.dataset.edgeUrl, base)).href
+      : null;
+    this.tokenUrl = host.dataset.tokenUrl ? new URL(host.dataset.tokenUrl, base).href : null;
+    this.token = null;
+    this.tokenRenewAt = 0; // Date.now() after which the token is renewed
+    this.renewals = 0;
 
     this.build = null; // last build event
     this.clock = new ServerClock();
@@ -251,6 +265,7 @@ export class BuildPanel {
   }
 
   close() {
+    clearTimeout(this.renewTimer);
     if (this.es) {
       this.es.close();
       this.es = null;
@@ -260,7 +275,8 @@ export class BuildPanel {
   // ---------------------------------------------------------------- connection
 
   urlFor(id) {
-    const u = new URL(this.streamUrl);
+    const u = new URL(this.edgeStreamUrl || this.streamUrl);
+    if (this.token) u.searchParams.set('token', this.token);
     if (id) u.searchParams.set('lastEventId', id);
     else if (this.tail != null) u.searchParams.set('tail', String(this.tail));
     return u.href;
@@ -289,7 +305,12 @@ export class BuildPanel {
   }
 
   open(id) {
+    if (this.tokenUrl && Date.now() >= this.tokenRenewAt) {
+      this.renew();
+      return;
+    }
     this.close();
+    if (this.tokenUrl) this.renewTimer = setTimeout(() => this.renew(), Math.max(0, this.tokenRenewAt - Date.now()));
     this.lastIdAtOpen = id;
     const es = new EventSource(this.urlFor(id));
     this.es = es;
@@ -308,6 +329,36 @@ export class BuildPanel {
         this.probe();
       }
     });
+  }
+
+  // A new token from the page's own origin, then the stream reopened after the last event shown. Events are
+  // handled one at a time, so none arrives between the last id and close(): the new stream starts right after it.
+  async renew() {
+    const seq = ++this.renewals;
+    clearTimeout(this.renewTimer);
+    let ok = false;
+    try {
+      const r = await fetch(this.tokenUrl, { cache: 'no-store', credentials: 'same-origin' });
+      if (r.ok) {
+        const t = await r.json();
+        // Lifetime by the server's clock (its Date header), renewed at 80% of it: the browser's clock may be off.
+        const serverNow = Date.parse(r.headers.get('Date') || '') || Date.now();
+        const life = Math.max(1000, Number(t.expiresAt) - serverNow);
+        this.token = String(t.token);
+        this.tokenRenewAt = Date.now() + life * 0.8;
+        ok = true;
+      }
+    } catch {
+      ok = false;
+    }
+    if (seq !== this.renewals || this.finished || this.unloading) return;
+    if (ok) {
+      this.open(this.lastId);
+    } else {
+      this.close();
+      this.setConnection('reconnecting', 'Cannot get a stream token, retrying…');
+      this.renewTimer = setTimeout(() => this.renew(), 10000);
+    }
   }
 
   // EventSource closed for good: a 204 (nothing more to send), or an HTTP error. Ask once to tell them apart.
@@ -333,6 +384,11 @@ export class BuildPanel {
       this.finish();
     } else if (status === 200) {
       this.open(this.lastId);
+    } else if (status === 401 && this.tokenUrl) {
+      this.tokenRenewAt = 0; // refused (expired, or the secret changed): the next open fetches a new token
+      this.setConnection('reconnecting', 'Renewing the stream token…');
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => this.open(this.lastId), 1000);
     } else if (status === 400 && this.lastId && this.restarts < 1) {
       // our id is not valid for this build any more (e.g. the build was replaced): start over
       this.restart();

@@ -11,9 +11,19 @@ import java.nio.charset.StandardCharsets;
 final class Pages {
     private static final String CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'";
     private final BuildService builds;
+    private final String edgeUrl;
+    private final String csp;
+    private final boolean tokens;
 
-    Pages(BuildService builds) {
+    /**
+     * With {@code --edge-url} the build page's panel streams from that edge (docs/SCALING.md): the page may connect
+     * to it, and, with stream tokens, fetches them from its job's {@code stream-token}.
+     */
+    Pages(BuildService builds, ScaleOptions scale, boolean tokens) {
         this.builds = builds;
+        this.edgeUrl = scale.edgeUrl();
+        this.csp = edgeUrl == null ? CSP : CSP + "; connect-src 'self' " + scale.edgeOrigin();
+        this.tokens = tokens;
     }
 
     void home(HttpServletResponse rsp) throws IOException {
@@ -55,12 +65,21 @@ final class Pages {
                 + esc(b.job()) + "</a> › #" + b.number() + "</p>"
                 + "<noscript>" + stages + "<p><a href=\"consoleText\">Console output</a></p></noscript>"
                 + "<div class=\"build-stream-panel\" data-stream-url=\"" + esc(b.url()) + "stream\""
-                + " data-console-url=\"" + esc(b.url()) + "consoleText\" data-title=\"" + esc(b.job()) + " #"
+                + edgeAttributes(b) + " data-console-url=\"" + esc(b.url()) + "consoleText\""
+                + " data-title=\"" + esc(b.job()) + " #"
                 + b.number() + "\"></div>";
         send(rsp, b.job() + " #" + b.number(), body, "build-stream-panel.js");
     }
 
-    private static void send(HttpServletResponse rsp, String title, String body, String module) throws IOException {
+    private String edgeAttributes(ServerBuild b) {
+        if (edgeUrl == null) {
+            return "";
+        }
+        return " data-edge-url=\"" + esc(edgeUrl) + "\""
+                + (tokens ? " data-token-url=\"" + esc(b.serverJob().url()) + "stream-token\"" : "");
+    }
+
+    private void send(HttpServletResponse rsp, String title, String body, String module) throws IOException {
         String html = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 + "<title>" + esc(title) + "</title>"
@@ -70,7 +89,7 @@ final class Pages {
                 + "</head><body class=\"bs-standalone\">" + body + "</body></html>";
         rsp.setStatus(200);
         rsp.setContentType("text/html;charset=utf-8");
-        rsp.setHeader("Content-Security-Policy", CSP);
+        rsp.setHeader("Content-Security-Policy", csp);
         rsp.setHeader("Cache-Control", "no-cache");
         rsp.getOutputStream().write(html.getBytes(StandardCharsets.UTF_8));
     }

@@ -23,11 +23,11 @@ final class Routes extends HttpServlet {
     private final transient Pages pages;
     private final transient StreamTokens tokens;
 
-    Routes(BuildService builds, StreamHub hub, StreamTokens tokens) {
+    Routes(BuildService builds, StreamHub hub, StreamTokens tokens, ScaleOptions scale) {
         this.builds = builds;
         this.hub = hub;
         this.tokens = tokens;
-        this.pages = new Pages(builds);
+        this.pages = new Pages(builds, scale, tokens != null);
     }
 
     @Override

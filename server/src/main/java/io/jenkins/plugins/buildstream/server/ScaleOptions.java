@@ -8,32 +8,60 @@ import java.time.Duration;
  * Scale-out options (docs/SCALING.md): replicate into Redis ({@code --redis}), or serve from it as an edge
  * ({@code --edge --redis}); the shared secret that signs stream tokens; how long Redis keeps a finished build.
  */
-record ScaleOptions(RedisTarget redis, boolean edge, Duration retention, Path secretFile) {
-    static final ScaleOptions NONE = new ScaleOptions(null, false, Duration.ofHours(24), null);
+record ScaleOptions(RedisTarget redis, boolean edge, Duration retention, Path secretFile, String edgeUrl) {
+    static final ScaleOptions NONE = new ScaleOptions(null, false, Duration.ofHours(24), null, null);
 
     ScaleOptions withRedis(String url) {
-        return new ScaleOptions(RedisTarget.parse(url), edge, retention, secretFile);
+        return new ScaleOptions(RedisTarget.parse(url), edge, retention, secretFile, edgeUrl);
     }
 
     ScaleOptions asEdge() {
-        return new ScaleOptions(redis, true, retention, secretFile);
+        return new ScaleOptions(redis, true, retention, secretFile, edgeUrl);
     }
 
     ScaleOptions withRetentionHours(int hours) {
         if (hours < 1) {
             throw new IllegalArgumentException("--retention-hours must be at least 1");
         }
-        return new ScaleOptions(redis, edge, Duration.ofHours(hours), secretFile);
+        return new ScaleOptions(redis, edge, Duration.ofHours(hours), secretFile, edgeUrl);
     }
 
     ScaleOptions withSecretFile(String file) {
-        return new ScaleOptions(redis, edge, retention, Path.of(file));
+        return new ScaleOptions(redis, edge, retention, Path.of(file), edgeUrl);
+    }
+
+    /**
+     * The edge (or load balancer in front of edges) whose streams this origin's pages show: an http(s) URL, kept
+     * with a final {@code /} so stream paths resolve under it.
+     */
+    ScaleOptions withEdgeUrl(String url) {
+        java.net.URI u;
+        try {
+            u = new java.net.URI(url);
+        } catch (java.net.URISyntaxException e) {
+            u = null;
+        }
+        if (u == null || u.getHost() == null || u.getRawQuery() != null || u.getRawFragment() != null
+                || !("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
+            throw new IllegalArgumentException("--edge-url needs an http or https URL such as "
+                    + "https://edge.example.com/ (no query), not " + url);
+        }
+        return new ScaleOptions(redis, edge, retention, secretFile, url.endsWith("/") ? url : url + "/");
+    }
+
+    /** The origin of {@link #edgeUrl()} as a Content-Security-Policy source ({@code scheme://host[:port]}). */
+    String edgeOrigin() {
+        java.net.URI u = java.net.URI.create(edgeUrl);
+        return u.getScheme() + "://" + u.getRawAuthority();
     }
 
     /** Refuses combinations that cannot work, with the reason. */
     ScaleOptions check() {
         if (edge && redis == null) {
             throw new IllegalArgumentException("--edge serves builds from Redis: give --redis redis://host:port");
+        }
+        if (edge && edgeUrl != null) {
+            throw new IllegalArgumentException("--edge-url is for an origin's pages; an edge serves no pages");
         }
         return this;
     }

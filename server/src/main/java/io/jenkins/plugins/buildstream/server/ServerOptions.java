@@ -34,6 +34,8 @@ record ServerOptions(String host, int port, Path data, boolean demo, String toke
               --retention-hours N    how long Redis keeps a build after its last output (default 24)
               --edge                 serve builds from Redis only (needs --redis; no builds, no data directory)
               --edge-secret-file F   secret shared by origin and edges to sign stream tokens
+              --edge-url URL         the build pages' panels stream from this edge, with tokens from this server
+                                     (the edge needs --cors-origin naming this server; docs/SCALING.md)
             """;
 
     static ServerOptions parse(String[] args) {
@@ -66,6 +68,7 @@ record ServerOptions(String host, int port, Path data, boolean demo, String toke
                 case "--retention-hours" -> scale = scale.withRetentionHours(number(args, ++i, a));
                 case "--edge" -> scale = scale.asEdge();
                 case "--edge-secret-file" -> scale = scale.withSecretFile(value(args, ++i, a));
+                case "--edge-url" -> scale = scale.withEdgeUrl(value(args, ++i, a));
                 case "--allowed-host" -> allowedHosts.add(value(args, ++i, a).toLowerCase(java.util.Locale.ROOT));
                 case "--max-connections" -> maxConnections = number(args, ++i, a);
                 default -> throw new IllegalArgumentException("unknown option " + a);

@@ -39,7 +39,7 @@ public final class StandaloneServer implements AutoCloseable {
             hub = new StreamHub(o.hub(), o.data().resolve("build-stream"));
             builds = new BuildService(o.data(), hub);
             edge = null;
-            servlet = new Routes(builds, hub, tokens);
+            servlet = new Routes(builds, hub, tokens, scale);
         }
         jetty = new Server();
         connector = new ServerConnector(jetty);
