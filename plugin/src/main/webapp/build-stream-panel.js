@@ -9,7 +9,8 @@
 //        data-title="demo #1"                          (optional; default "<job> #<build>")
 //        data-tail="2000"                               (optional: console lines to start with; "all" = whole log)
 //        data-edge-url="https://edge.example.com/"      (optional: stream from this edge, docs/SCALING.md)
-//        data-token-url="/job/demo/stream-token"></div>  (with an edge that checks tokens: where to get them)
+//        data-token-url="/job/demo/stream-token"        (with an edge that checks tokens: where to get them)
+//        data-root-url="/jenkins/"></div>               (optional: the origin's root, not part of edge paths)
 //   <script type="module" src=".../build-stream-panel.js"></script>
 //
 // One EventSource per page (browsers allow six HTTP/1.1 connections per host): panels with the same
@@ -46,9 +47,11 @@ export class BuildPanel {
     const tail = (host.dataset.tail || '2000').trim().toLowerCase();
     this.tail = tail === 'all' || tail === '-1' ? null : Math.max(0, Math.min(100000, parseInt(tail, 10) || 0));
     this.storageKey = STORAGE_PREFIX + this.streamUrl;
-    this.edgeStreamUrl = host.dataset.edgeUrl
-      ? new URL(new URL(this.streamUrl).pathname.replace(/^\//, ''), new URL(host.dataset.edgeUrl, base)).href
-      : null;
+    // An edge serves the origin's paths below its root: Jenkins' context path (data-root-url) is not part of them.
+    const root = new URL(host.dataset.rootUrl || '/', base).pathname;
+    const path = new URL(this.streamUrl).pathname;
+    const below = path.startsWith(root) ? path.slice(root.length) : path.replace(/^\//, '');
+    this.edgeStreamUrl = host.dataset.edgeUrl ? new URL(below, new URL(host.dataset.edgeUrl, base)).href : null;
     this.tokenUrl = host.dataset.tokenUrl ? new URL(host.dataset.tokenUrl, base).href : null;
     this.token = null;
     this.tokenRenewAt = 0; // Date.now() after which the token is renewed

@@ -61,6 +61,7 @@ public class BuildStreamConfiguration extends GlobalConfiguration {
     private int retentionHours = clamp(SystemProperties.getInteger(PREFIX + "retentionHours", 24),
             MIN_RETENTION_HOURS, MAX_RETENTION_HOURS);
     private Secret edgeSecret; // null: this controller issues no stream tokens
+    private String edgeUrl = ""; // empty: the panel streams from this controller
     private transient boolean binding; // configure() is binding the form: apply once, at its end
 
     public BuildStreamConfiguration() {
@@ -155,6 +156,44 @@ public class BuildStreamConfiguration extends GlobalConfiguration {
         }
         this.edgeSecret = Secret.toString(edgeSecret).isBlank() ? null : edgeSecret;
         changed();
+    }
+
+    /** The edge (or its load balancer) the live panel streams from, ending in {@code /}; empty: this controller. */
+    public @NonNull String getEdgeUrl() {
+        return edgeUrl == null ? "" : edgeUrl;
+    }
+
+    /** @throws IllegalArgumentException for anything but an http(s) URL without query (the form shows it) */
+    @DataBoundSetter
+    public void setEdgeUrl(@CheckForNull String edgeUrl) {
+        String v = edgeUrl == null ? "" : edgeUrl.trim();
+        if (edgeUrlProblem(v) != null) {
+            throw new IllegalArgumentException(edgeUrlProblem(v));
+        }
+        this.edgeUrl = v.isEmpty() || v.endsWith("/") ? v : v + "/";
+        changed();
+    }
+
+    /** The form's check of the edge URL. */
+    @POST
+    public FormValidation doCheckEdgeUrl(@QueryParameter String value) {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        String problem = edgeUrlProblem(value == null ? "" : value.trim());
+        return problem == null ? FormValidation.ok() : FormValidation.error(problem);
+    }
+
+    static @CheckForNull String edgeUrlProblem(String v) {
+        if (v.isEmpty()) {
+            return null;
+        }
+        try {
+            java.net.URI u = new java.net.URI(v);
+            boolean http = "http".equals(u.getScheme()) || "https".equals(u.getScheme());
+            return http && u.getHost() != null && u.getRawQuery() == null && u.getRawFragment() == null ? null
+                    : Messages.BuildStreamConfiguration_edgeUrlInvalid(v);
+        } catch (java.net.URISyntaxException e) {
+            return Messages.BuildStreamConfiguration_edgeUrlInvalid(v);
+        }
     }
 
     /** The signer of stream tokens, or null when no edge secret is set. */

@@ -42,6 +42,17 @@ public abstract class StreamAction implements Action, StaplerProxy {
         return BuildStreamConfiguration.get().isPanelEnabled();
     }
 
+    /** The edge the panel streams from (docs/SCALING.md), ending in {@code /}, or empty: this controller. */
+    public String getEdgeUrl() {
+        return BuildStreamConfiguration.get().getEdgeUrl();
+    }
+
+    /** Whether the panel streams from an edge that needs tokens (an edge secret is set): it fetches them here. */
+    public boolean isEdgeTokens() {
+        BuildStreamConfiguration c = BuildStreamConfiguration.get();
+        return !c.getEdgeUrl().isEmpty() && c.getEdgeSecret() != null;
+    }
+
     /**
      * Serves the stream when Stapler reaches the action in a request (the run or job already passed its own
      * {@code getTarget()} permission check on the way); outside a request the action is just itself (views, API).
