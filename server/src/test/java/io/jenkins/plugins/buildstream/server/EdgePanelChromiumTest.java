@@ -13,7 +13,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * The standalone server's build page with {@code --edge-url}, in Chromium: the panel streams from the edge with
- * tokens it fetches from the origin, and renewing the token (reopening with the last id) loses or repeats no line.
+ * tokens it fetches from the origin, and renewing the token (reopening with the last id), on time or after the
+ * edge refused one, loses or repeats no line.
  */
 class EdgePanelChromiumTest {
     private static final String PANEL = "document.querySelector('.build-stream-panel')";
@@ -61,6 +62,12 @@ class EdgePanelChromiumTest {
                             + renewals + " && p.es !== null && p.es.url.includes('lastEventId=')", 30);
                     assertThat(esUrl(browser)).startsWith(edgeUrl).contains("token=");
                 }
+                // A token the edge refuses (as an expired one): the 401 makes the panel fetch a new one and resume.
+                long before = (Long) browser.executeScript("const p = " + PANEL + ".__buildStream;"
+                        + " p.token = 'not-a-token'; p.tokenRenewAt = Date.now() + 3600000; p.open(p.lastId);"
+                        + " return p.renewals");
+                Chromium.await(browser, "const p = " + PANEL + ".__buildStream; return p.renewals === " + (before + 1)
+                        + " && p.token !== 'not-a-token'", 30);
                 Chromium.await(browser, "return " + PANEL + ".dataset.connection === 'finished'", 60);
                 List<String> expected = TestJobs.consoleLines(origin.baseUrl(), url);
                 assertThat(expected).contains("slow line 400");
