@@ -98,6 +98,17 @@ final class Routes extends HttpServlet {
                 .getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * A form a browser submits: it has a form's content type and asks for HTML. Accepting HTML alone is not enough:
+     * Java's HttpURLConnection sends {@code text/html} first in its default {@code Accept}, and is a client.
+     */
+    private static boolean fromBrowserForm(HttpServletRequest req) {
+        String type = req.getContentType();
+        String accept = req.getHeader("Accept");
+        return type != null && accept != null && accept.contains("text/html")
+                && (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data"));
+    }
+
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse rsp) throws IOException {
         String[] seg = req.getRequestURI().split("/", -1);
@@ -108,9 +119,8 @@ final class Routes extends HttpServlet {
                 return;
             }
             ServerBuild b = builds.start(job);
-            String accept = req.getHeader("Accept");
             // A browser's form (the home page's "Build now") goes on to the new build's page; clients get 201.
-            rsp.setStatus(accept != null && accept.contains("text/html") ? 303 : 201);
+            rsp.setStatus(fromBrowserForm(req) ? 303 : 201);
             rsp.setHeader("Location", b.url());
             text(rsp, b.url());
         } else {

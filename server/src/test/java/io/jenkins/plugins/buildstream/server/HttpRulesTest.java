@@ -80,6 +80,29 @@ class HttpRulesTest {
     }
 
     @Test
+    void aBuildStartedByAClientIs201AndByABrowserFormIs303ToTheBuild() throws Exception {
+        // Java's HttpURLConnection asks for "text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2" by default: a
+        // client, not a form, so 201 (the bench's load driver is one).
+        String client = RawHttp.send(server.port(), "POST", "/job/quick/build", with(AUTH,
+                "Accept", "text/html, image/gif, image/jpeg, *; q=.2, */*; q=.2"));
+        assertThat(RawHttp.status(client)).isEqualTo(201);
+        // The home page's "Build now" form, as Chromium posts it: goes on to the new build's page.
+        String form = RawHttp.send(server.port(), "POST", "/job/quick/build", with(AUTH,
+                "Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+                "Content-Type", "application/x-www-form-urlencoded"));
+        assertThat(RawHttp.status(form)).isEqualTo(303);
+        assertThat(RawHttp.head(form)).containsPattern("(?i)\r\nLocation: /job/quick/\\d+/");
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String... more) {
+        Map<String, String> m = new java.util.LinkedHashMap<>(base);
+        for (int i = 0; i < more.length; i += 2) {
+            m.put(more[i], more[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
     void traceNeverEchoesTheRequest() throws Exception {
         String r = RawHttp.send(server.port(), "TRACE", "/", AUTH);
         assertThat(RawHttp.status(r)).isEqualTo(405);
