@@ -1,10 +1,10 @@
 package io.jenkins.plugins.buildstream.core;
 
+import io.jenkins.plugins.buildstream.core.codec.PathSegments;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Writer;
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -33,7 +33,7 @@ final class Firehose extends Watch {
      */
     record Entry(long seq, String job, int build, String json) {
         String id() {
-            return seq + "/" + encode(job) + "#" + build;
+            return seq + "/" + PathSegments.encode(job) + "#" + build;
         }
 
         boolean hidden() {
@@ -41,16 +41,11 @@ final class Firehose extends Watch {
         }
 
         String line() {
-            return seq + " " + encode(job) + " " + build + " " + (json == null ? HIDDEN : json) + "\n";
+            return seq + " " + PathSegments.encode(job) + " " + build + " " + (json == null ? HIDDEN : json) + "\n";
         }
     }
 
     private static final String HIDDEN = "-";
-
-    /** Percent-encoding (a space is %20, not +), so ids are the same in every client's URL handling. */
-    static String encode(String job) {
-        return URLEncoder.encode(job, StandardCharsets.UTF_8).replace("+", "%20");
-    }
 
     private final Path file;
     private final List<Entry> entries = new ArrayList<>();

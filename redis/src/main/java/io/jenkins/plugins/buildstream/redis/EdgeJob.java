@@ -1,5 +1,6 @@
 package io.jenkins.plugins.buildstream.redis;
 
+import io.jenkins.plugins.buildstream.core.codec.PathSegments;
 import io.jenkins.plugins.buildstream.core.BuildHandle;
 import io.jenkins.plugins.buildstream.core.JobHandle;
 import java.util.List;
@@ -23,7 +24,7 @@ final class EdgeJob implements JobHandle {
     public String url() {
         StringBuilder url = new StringBuilder(); // Jenkins' layout: a job in a folder is /job/<folder>/job/<name>/
         for (String part : name.split("/", -1)) {
-            url.append("/job/").append(Keys.encode(part));
+            url.append("/job/").append(PathSegments.encode(part));
         }
         return url.append('/').toString();
     }

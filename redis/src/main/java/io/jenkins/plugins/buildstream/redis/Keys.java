@@ -1,6 +1,6 @@
 package io.jenkins.plugins.buildstream.redis;
 
-import java.net.URLEncoder;
+import io.jenkins.plugins.buildstream.core.codec.PathSegments;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -24,12 +24,8 @@ final class Keys {
 
     private Keys() {}
 
-    static String encode(String job) {
-        return URLEncoder.encode(job, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
     private static String build(String job, int number) {
-        return "bs:{" + encode(job) + "#" + number + "}:";
+        return "bs:{" + PathSegments.encode(job) + "#" + number + "}:";
     }
 
     static String log(String job, int number) {
@@ -45,7 +41,7 @@ final class Keys {
     }
 
     static String builds(String job) {
-        return "bs:{" + encode(job) + "}:builds";
+        return "bs:{" + PathSegments.encode(job) + "}:builds";
     }
 
     static byte[] bytes(String s) {

@@ -1,7 +1,6 @@
 package io.jenkins.plugins.buildstream.server;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import io.jenkins.plugins.buildstream.core.codec.PathSegments;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,17 +45,14 @@ record EdgePath(String job, int build) {
     }
 
     /**
-     * One name, percent-decoded ({@code +} is a plus sign in a path); null for a malformed escape, an empty name, or
-     * one holding a {@code /} or a control character, which no job name has (and which would break the one-line
-     * reasons that name the job).
+     * One name, percent-decoded as the origin encodes it; null for a malformed escape or bytes that are not UTF-8,
+     * an empty name, or one holding a {@code /} or a control character, which no job name has (and which would break
+     * the one-line reasons that name the job).
      */
     private static String decode(String segment) {
-        try {
-            String name = URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
-            boolean bad = name.isEmpty() || name.chars().anyMatch(c -> c == '/' || Character.isISOControl(c));
-            return bad ? null : name;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        String name = PathSegments.decode(segment);
+        boolean bad = name == null || name.isEmpty()
+                || name.chars().anyMatch(c -> c == '/' || Character.isISOControl(c));
+        return bad ? null : name;
     }
 }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.buildstream.server;
 
+import io.jenkins.plugins.buildstream.core.codec.PathSegments;
 import io.jenkins.plugins.buildstream.core.Access;
 import io.jenkins.plugins.buildstream.core.StreamHub;
 import io.jenkins.plugins.buildstream.core.token.StreamTokens;
@@ -52,7 +53,7 @@ final class Routes extends HttpServlet {
     }
 
     private void job(HttpServletRequest req, HttpServletResponse rsp, String[] seg) throws IOException {
-        ServerJob job = builds.job(JobNames.decode(seg[2]));
+        ServerJob job = builds.job(PathSegments.decode(seg[2]));
         if (job == null) {
             notFound(rsp, "no such job: " + printable(seg[2]));
             return;
@@ -113,7 +114,7 @@ final class Routes extends HttpServlet {
     protected void doPost(HttpServletRequest req, HttpServletResponse rsp) throws IOException {
         String[] seg = req.getRequestURI().split("/", -1);
         if (seg.length == 4 && seg[1].equals("job") && seg[3].equals("build")) {
-            ServerJob job = builds.job(JobNames.decode(seg[2]));
+            ServerJob job = builds.job(PathSegments.decode(seg[2]));
             if (job == null) {
                 notFound(rsp, "no such job: " + printable(seg[2]));
                 return;

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.buildstream.server;
 
+import io.jenkins.plugins.buildstream.core.codec.PathSegments;
 import io.jenkins.plugins.buildstream.core.BuildHandle;
 import io.jenkins.plugins.buildstream.core.JobHandle;
 import java.io.IOException;
@@ -84,7 +85,7 @@ final class ServerJob implements JobHandle {
 
     @Override
     public String url() {
-        return "/job/" + JobNames.encode(name) + "/";
+        return "/job/" + PathSegments.encode(name) + "/";
     }
 
     @Override

@@ -40,7 +40,7 @@ class EdgePathTest {
     @ParameterizedTest
     @ValueSource(strings = {"/", "/job/", "/job/demo/", "/job/demo/stream/", "/job/demo/0/stream",
         "/job/demo/1234567890/stream", "/job/demo/1/2/stream", "/job/a/job/stream", "/job//stream",
-        "/job/a%2Fb/stream", "/job/a%0Ab/stream", "/job/a%zz/stream", "/job/demo/1/consoleText", "/view/x/stream",
+        "/job/a%2Fb/stream", "/job/a%0Ab/stream", "/job/a%zz/stream", "/job/%FF/stream", "/job/demo/1/consoleText", "/view/x/stream",
         "job/demo/stream"})
     void anythingElseIsNotAStream(String path) {
         assertThat(EdgePath.parse(path)).isNull();

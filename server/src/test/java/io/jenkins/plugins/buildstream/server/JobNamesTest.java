@@ -1,5 +1,6 @@
 package io.jenkins.plugins.buildstream.server;
 
+import io.jenkins.plugins.buildstream.core.codec.PathSegments;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
@@ -57,7 +58,7 @@ class JobNamesTest {
     @ParameterizedTest
     @ValueSource(strings = {"my job", "c++", "héllo wörld", "日本語", "-dash", ".hidden"})
     void aJobNamedAsJenkinsAllowsIsListedAndReachableByItsPercentEncodedUrl(String name) throws Exception {
-        String url = "/job/" + JobNames.encode(name) + "/";
+        String url = "/job/" + PathSegments.encode(name) + "/";
         assertThat(url).matches("/job/[A-Za-z0-9%._*-]+/"); // one segment, ASCII only
         assertThat(home()).contains("href=\"" + url + "\"").contains(">" + Pages.esc(name) + "</a>");
         HttpResponse<String> post = SseClient.post(base + url.substring(1) + "build");
