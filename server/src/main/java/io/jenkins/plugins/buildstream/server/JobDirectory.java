@@ -49,13 +49,21 @@ final class JobDirectory {
         if (name == null || JobNames.refusal(name) != null) {
             return null; // never a path outside the jobs directory
         }
+        return current(name);
+    }
+
+    /**
+     * The job of this (good) name as its directory is now: the one known, or a new reading when the directory is new
+     * or was replaced (the old job forgotten), or null when it holds no {@code config.job}.
+     */
+    private ServerJob current(String name) {
         ServerJob job = jobs.get(name);
         Object key = key(name);
         if (job != null && (!Objects.equals(key, keys.get(name)) || lost(job))) {
             forget(name);
             job = null;
         }
-        return job != null || key == null ? job : load(name);
+        return job != null || key == null ? job : load(name, key);
     }
 
     /**
@@ -111,12 +119,7 @@ final class JobDirectory {
                     continue;
                 }
                 present.add(name);
-                if (!jobs.containsKey(name)) {
-                    load(name);
-                } else if (!Objects.equals(key(name), keys.get(name)) || lost(jobs.get(name))) {
-                    forget(name);
-                    load(name);
-                }
+                current(name);
             }
         } catch (IOException e) {
             LOG.log(Level.WARNING, "Cannot list " + dir, e);
@@ -139,13 +142,13 @@ final class JobDirectory {
     }
 
     /**
-     * Reads a job found on disk. Its builds that are not complete cannot be running in this process (a running
-     * build's job is already known): they were cut off by a stop, and end as such.
+     * Reads a job found on disk, its directory's identity being {@code key}. Its builds that are not complete cannot
+     * be running in this process (a running build's job is already known): they were cut off by a stop, and end as
+     * such.
      */
-    private ServerJob load(String name) {
+    private ServerJob load(String name, Object key) {
         Path p = dir.resolve(name);
         try {
-            Object key = key(name);
             ServerJob job = ServerJob.load(name, p);
             jobs.put(name, job);
             keys.put(name, key);
