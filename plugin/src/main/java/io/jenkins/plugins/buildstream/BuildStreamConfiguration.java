@@ -167,8 +167,9 @@ public class BuildStreamConfiguration extends GlobalConfiguration {
     @DataBoundSetter
     public void setEdgeUrl(@CheckForNull String edgeUrl) {
         String v = edgeUrl == null ? "" : edgeUrl.trim();
-        if (edgeUrlProblem(v) != null) {
-            throw new IllegalArgumentException(edgeUrlProblem(v));
+        String problem = edgeUrlProblem(v);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
         this.edgeUrl = v.isEmpty() || v.endsWith("/") ? v : v + "/";
         changed();
