@@ -39,8 +39,9 @@ class BuildNowChromiumTest {
                         + " === 'completed'", 60);
                 assertThat(browser.executeScript("return document.querySelector('.build-stream-panel')"
                         + ".dataset.result")).isEqualTo("SUCCESS");
-                assertThat(browser.executeScript("return [...document.querySelectorAll('.bs-line')]"
-                        + ".some(l => l.textContent === 'from-the-button')")).isEqualTo(true);
+                // The console renders in animation-frame batches, after the state is set: wait for the line.
+                Chromium.await(browser, "return [...document.querySelectorAll('.bs-line')]"
+                        + ".some(l => l.textContent === 'from-the-button')", 20);
                 // Exactly one build of quick, none of other.
                 assertThat(SseClient.get(server.baseUrl() + "job/quick/2/", Map.of()).statusCode()).isEqualTo(404);
                 assertThat(SseClient.get(server.baseUrl() + "job/other/1/", Map.of()).statusCode()).isEqualTo(404);
