@@ -272,6 +272,8 @@ class FloodTest {
             List<Socket> silent = new ArrayList<>();
             int peak;
             int accepted;
+            int settled;
+            long settledWithin;
             try (FdSampler sampler = new FdSampler(pid, FloodTest::sockets)) {
                 for (int i = 0; i < 300; i++) {
                     Socket s = new Socket();
@@ -286,15 +288,24 @@ class FloodTest {
                 }
                 Thread.sleep(1_000);
                 peak = sampler.peak();
+                settled = sockets(pid);
+                settledWithin = awaitFds(pid, FloodTest::sockets, baseline + cap, 5);
                 System.out.printf("cap: 300 silent connections, cap %d: %d accepted at once; server sockets %d ->"
-                        + " peak %d (server fds %d)%n", cap, accepted, baseline, peak, fds(pid));
+                        + " peak %d, %d after 20 left (server fds %d)%n", cap, accepted, baseline, peak, settled,
+                        fds(pid));
             } finally {
                 for (Socket s : silent) {
                     s.close();
                 }
             }
             assertThat(accepted).as("connections accepted past the cap").isBetween(cap - 2, cap);
-            assertThat(peak).as("server sockets at the peak").isLessThanOrEqualTo(baseline + cap);
+            assertThat(settledWithin).as("ms until the server holds no more than the cap again").isNotNegative();
+            // While the 20 are replaced, a closed socket can outlive its connection by one selection: Jetty counts
+            // the connection gone and accepts the next one, but the JDK defers the close of a channel that is
+            // still registered with a selector until its key is flushed (openjdk/jdk17u-dev, SocketChannelImpl
+            // .implCloseNonBlockingMode). So the peak may pass the cap by at most the number leaving at once - never
+            // by the 250 queued.
+            assertThat(peak).as("server sockets at the peak").isLessThanOrEqualTo(baseline + cap + 20);
             // Everything queued is taken up (and found closed), and a new client is served.
             assertThat(awaitFds(pid, FloodTest::sockets, baseline, 15)).as("ms back to the baseline").isNotNegative();
             assertThat(RawHttp.status(RawHttp.send(server.port, "GET", "/", Map.of("Host", "127.0.0.1"))))
