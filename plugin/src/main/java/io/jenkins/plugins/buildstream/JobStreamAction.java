@@ -3,15 +3,11 @@ package io.jenkins.plugins.buildstream;
 import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
-import hudson.model.Action;
 import hudson.model.Item;
 import hudson.model.Job;
 import hudson.model.Run;
 import io.jenkins.plugins.buildstream.core.StreamHub;
 import java.io.IOException;
-import java.util.Collection;
-import java.util.Set;
-import jenkins.model.TransientActionFactory;
 import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.StaplerResponse2;
 
@@ -55,23 +51,11 @@ public final class JobStreamAction extends StreamAction {
         hub.serveJob(req, rsp, new RunJobHandle(job), JenkinsAccess.current());
     }
 
+    /** One job stream per job. */
     @Extension
-    @SuppressWarnings("rawtypes") // TransientActionFactory is declared on the raw type
-    public static final class Factory extends TransientActionFactory<Job> {
-        @Override
-        public Class<Job> type() {
-            return Job.class;
-        }
-
-        @Override
-        public Class<? extends Action> actionType() {
-            return JobStreamAction.class;
-        }
-
-        @NonNull
-        @Override
-        public Collection<? extends Action> createFor(@NonNull Job target) {
-            return Set.of(new JobStreamAction(target));
+    public static final class Factory extends JobActionFactory<JobStreamAction> {
+        public Factory() {
+            super(JobStreamAction.class, JobStreamAction::new);
         }
     }
 }

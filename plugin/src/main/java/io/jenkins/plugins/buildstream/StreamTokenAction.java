@@ -9,9 +9,6 @@ import io.jenkins.plugins.buildstream.core.token.StreamTokens;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Collection;
-import java.util.Set;
-import jenkins.model.TransientActionFactory;
 import org.kohsuke.accmod.Restricted;
 import org.kohsuke.accmod.restrictions.NoExternalUse;
 import org.kohsuke.stapler.Stapler;
@@ -104,22 +101,9 @@ public final class StreamTokenAction implements Action, StaplerProxy {
 
     /** One token endpoint per job. */
     @Extension
-    @SuppressWarnings("rawtypes") // TransientActionFactory is declared on the raw type
-    public static final class Factory extends TransientActionFactory<Job> {
-        @Override
-        public Class<Job> type() {
-            return Job.class;
-        }
-
-        @Override
-        public Class<? extends Action> actionType() {
-            return StreamTokenAction.class;
-        }
-
-        @NonNull
-        @Override
-        public Collection<? extends Action> createFor(@NonNull Job target) {
-            return Set.of(new StreamTokenAction(target));
+    public static final class Factory extends JobActionFactory<StreamTokenAction> {
+        public Factory() {
+            super(StreamTokenAction.class, StreamTokenAction::new);
         }
     }
 }
