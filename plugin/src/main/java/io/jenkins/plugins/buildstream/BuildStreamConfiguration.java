@@ -8,6 +8,7 @@ import hudson.ExtensionList;
 import hudson.util.FormValidation;
 import hudson.util.Secret;
 import io.jenkins.plugins.buildstream.core.HubConfig;
+import io.jenkins.plugins.buildstream.core.codec.EdgeUrl;
 import io.jenkins.plugins.buildstream.core.token.StreamTokens;
 import java.io.IOException;
 import java.time.Duration;
@@ -171,7 +172,7 @@ public class BuildStreamConfiguration extends GlobalConfiguration {
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
-        this.edgeUrl = v.isEmpty() || v.endsWith("/") ? v : v + "/";
+        this.edgeUrl = v.isEmpty() ? v : EdgeUrl.parse(v).toString();
         changed();
     }
 
@@ -184,17 +185,7 @@ public class BuildStreamConfiguration extends GlobalConfiguration {
     }
 
     static @CheckForNull String edgeUrlProblem(String v) {
-        if (v.isEmpty()) {
-            return null;
-        }
-        try {
-            java.net.URI u = new java.net.URI(v);
-            boolean http = "http".equals(u.getScheme()) || "https".equals(u.getScheme());
-            return http && u.getHost() != null && u.getRawQuery() == null && u.getRawFragment() == null ? null
-                    : Messages.BuildStreamConfiguration_edgeUrlInvalid(v);
-        } catch (java.net.URISyntaxException e) {
-            return Messages.BuildStreamConfiguration_edgeUrlInvalid(v);
-        }
+        return v.isEmpty() || EdgeUrl.parse(v) != null ? null : Messages.BuildStreamConfiguration_edgeUrlInvalid(v);
     }
 
     /** The signer of stream tokens, or null when no edge secret is set. */

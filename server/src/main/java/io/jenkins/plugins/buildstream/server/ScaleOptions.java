@@ -1,5 +1,6 @@
 package io.jenkins.plugins.buildstream.server;
 
+import io.jenkins.plugins.buildstream.core.codec.EdgeUrl;
 import io.jenkins.plugins.buildstream.redis.RedisTarget;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,24 +36,17 @@ record ScaleOptions(RedisTarget redis, boolean edge, Duration retention, Path se
      * with a final {@code /} so stream paths resolve under it.
      */
     ScaleOptions withEdgeUrl(String url) {
-        java.net.URI u;
-        try {
-            u = new java.net.URI(url);
-        } catch (java.net.URISyntaxException e) {
-            u = null;
-        }
-        if (u == null || u.getHost() == null || u.getRawQuery() != null || u.getRawFragment() != null
-                || !("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
+        EdgeUrl u = EdgeUrl.parse(url);
+        if (u == null) {
             throw new IllegalArgumentException("--edge-url needs an http or https URL such as "
                     + "https://edge.example.com/ (no query), not " + url);
         }
-        return new ScaleOptions(redis, edge, retention, secretFile, url.endsWith("/") ? url : url + "/");
+        return new ScaleOptions(redis, edge, retention, secretFile, u.toString());
     }
 
     /** The origin of {@link #edgeUrl()} as a Content-Security-Policy source ({@code scheme://host[:port]}). */
     String edgeOrigin() {
-        java.net.URI u = java.net.URI.create(edgeUrl);
-        return u.getScheme() + "://" + u.getRawAuthority();
+        return EdgeUrl.parse(edgeUrl).origin();
     }
 
     /** Refuses combinations that cannot work, with the reason. */
