@@ -13,7 +13,7 @@ import java.util.List;
  */
 public sealed interface StreamEvent {
 
-    /** The resume id in force after this event, or null before the server sent any. */
+    /** The resume id in force after this event (the one resumed from until the server sends one), or null. */
     String id();
 
     /** The event's {@code data}: one line of JSON, exactly as sent. */

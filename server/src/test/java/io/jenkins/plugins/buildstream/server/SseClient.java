@@ -32,11 +32,15 @@ final class SseClient implements AutoCloseable {
     private final Thread reader;
     private volatile String lastEventId;
 
-    private SseClient(HttpResponse<InputStream> response) {
+    private SseClient(HttpResponse<InputStream> response, String resumedFrom) {
         this.response = response;
         SseParser parser = new SseParser(e -> {
-            lastEventId = e.id();
-            events.add(e);
+            // Until an id arrives on this connection, the last event id is the one we resumed from, as in
+            // EventSource, whose last event ID buffer outlives the reconnection: an end sent right after a resume
+            // carries no id of its own.
+            SseEvent event = e.id() == null && resumedFrom != null ? SseEvent.of(resumedFrom, e.event(), e.data()) : e;
+            lastEventId = event.id();
+            events.add(event);
         }, comments::add);
         reader = new Thread(() -> {
             byte[] buf = new byte[8192];
@@ -63,7 +67,7 @@ final class SseClient implements AutoCloseable {
         if (lastEventId != null) {
             b.header("Last-Event-ID", lastEventId);
         }
-        return new SseClient(HTTP.send(b.build(), HttpResponse.BodyHandlers.ofInputStream()));
+        return new SseClient(HTTP.send(b.build(), HttpResponse.BodyHandlers.ofInputStream()), lastEventId);
     }
 
     int status() {
