@@ -88,8 +88,8 @@ class CliErrorsTest {
         Cli json = Cli.start(tmp, Map.of("BUILD_STREAM_TOKEN", TOKEN), "events", "--json", server.baseUrl());
         Cli plain = Cli.start(tmp, Map.of("BUILD_STREAM_TOKEN", TOKEN), "events", server.baseUrl());
         try {
-            // A firehose without an id starts now, and the tools' JVMs may take seconds to connect: start builds
-            // until one is seen complete by both.
+            // A firehose without an id starts now, and the tools' JVMs may take seconds to connect (each at its own
+            // moment): start builds until both have seen one whole, from its stage's start to its result.
             long deadline = System.nanoTime() + 90_000_000_000L;
             String url = null;
             while (url == null) {
@@ -99,15 +99,18 @@ class CliErrorsTest {
                 String n = started.replaceAll("\\D", "");
                 String done = "{\"type\":\"build\",\"job\":\"quick\",\"build\":" + n + ",\"url\":\"" + started
                         + "\",\"state\":\"completed\",\"result\":\"SUCCESS\"";
+                String step = "{\"type\":\"step\",\"job\":\"quick\",\"build\":" + n + ",";
                 for (int i = 0; i < 50 && url == null; i++) {
                     Thread.sleep(100);
                     if (json.stdout().stream().anyMatch(l -> l.startsWith(done))
+                            && json.stdout().stream().anyMatch(l -> l.startsWith(step)
+                                    && l.contains("\"status\":\"running\""))
+                            && plain.stdout().contains("quick #" + n + " stage Only running")
                             && plain.stdout().stream().anyMatch(l -> l.startsWith("build quick #" + n + " SUCCESS"))) {
                         url = started;
                     }
                 }
             }
-            assertThat(plain.stdout()).contains("quick #" + url.replaceAll("\\D", "") + " stage Only running");
             assertThat(json.stdout()).allMatch(l -> l.startsWith("{\"type\":\"build\"")
                     || l.startsWith("{\"type\":\"step\""));
         } finally {
