@@ -26,19 +26,19 @@ final class Admission {
     }
 
     void build(BuildHandle build, Access access) throws IOException {
-        BuildChannel ch = hub.acquire(build);
+        BuildChannel ch = hub.watches().acquire(build);
         boolean opened = false;
         try {
             StreamRequest q = StreamRequest.from(req);
             Position start = Starts.forBuild(hub, ch, q, true);
             BuildCursor cursor = new BuildCursor(ch, access, q.console(), "", hub.config().maxLineBytes(), start);
-            open(cursor, () -> hub.releaseChannel(ch));
+            open(cursor, () -> hub.watches().releaseChannel(ch));
             opened = true;
         } catch (StreamError e) {
             error(e);
         } finally {
             if (!opened) {
-                hub.releaseChannel(ch); // refused or failed: the channel must not stay counted
+                hub.watches().releaseChannel(ch); // refused or failed: the channel must not stay counted
             }
         }
     }
@@ -51,7 +51,7 @@ final class Admission {
             error(e);
             return;
         }
-        JobCursor cursor = new JobCursor(hub, job, hub.acquire(job), access, q.console());
+        JobCursor cursor = new JobCursor(hub, job, hub.watches().acquire(job), access, q.console());
         boolean opened = false;
         try {
             Starts.forJob(hub, job, q, cursor);

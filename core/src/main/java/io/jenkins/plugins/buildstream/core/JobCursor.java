@@ -36,7 +36,7 @@ final class JobCursor implements Cursor {
     }
 
     private void follow(BuildHandle build, Position start) {
-        currentChannel = hub.acquire(build);
+        currentChannel = hub.watches().acquire(build);
         currentChannel.follower = jobWatch; // parked on the job's watch, woken by this build's changes too
         current = new BuildCursor(currentChannel, access, console, build.number() + ":", hub.config().maxLineBytes(),
                 start);
@@ -88,7 +88,7 @@ final class JobCursor implements Cursor {
 
     private void closeCurrent() {
         if (current != null) {
-            hub.releaseChannel(currentChannel);
+            hub.watches().releaseChannel(currentChannel);
             current = null;
             currentChannel = null;
         }
@@ -97,7 +97,7 @@ final class JobCursor implements Cursor {
     /** Releases the current build's channel. */
     void close() {
         closeCurrent();
-        hub.releaseWatch(jobWatch);
+        hub.watches().releaseWatch(jobWatch);
     }
 
     @Override

@@ -112,11 +112,11 @@ final class Starts {
                 cursor.startAfter(0);
                 return;
             }
-            BuildChannel ch = hub.acquire(last);
+            BuildChannel ch = hub.watches().acquire(last);
             try {
                 cursor.startAt(last, forBuild(hub, ch, q, null, false));
             } finally {
-                hub.releaseChannel(ch);
+                hub.watches().releaseChannel(ch);
             }
             return;
         }
@@ -132,7 +132,7 @@ final class Starts {
             throw new StreamError(404, "build " + id.build() + " of job " + job.name()
                     + " no longer exists: start over without an id");
         }
-        BuildChannel ch = hub.acquire(b);
+        BuildChannel ch = hub.watches().acquire(b);
         try {
             Position p = forBuild(hub, ch, q, id.position(), false);
             if (p == null) {
@@ -141,7 +141,7 @@ final class Starts {
                 cursor.startAt(b, p);
             }
         } finally {
-            hub.releaseChannel(ch);
+            hub.watches().releaseChannel(ch);
         }
     }
 

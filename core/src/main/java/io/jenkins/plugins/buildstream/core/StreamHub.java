@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -34,8 +33,7 @@ public final class StreamHub implements AutoCloseable {
     private static final long PROBE_WAIT_MILLIS = 250;
 
     private volatile HubConfig config;
-    /** Changed under its own lock; concurrent so that {@link #logGrew} can look up without it (see there). */
-    private final Map<String, Watch> watches = new ConcurrentHashMap<>();
+    private final WatchRegistry watches = new WatchRegistry(this);
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
     private final AtomicInteger admitted = new AtomicInteger();
     private final Firehose firehose;
@@ -188,10 +186,7 @@ public final class StreamHub implements AutoCloseable {
                 }
             }
             firehose.bump(this);
-            Watch w;
-            synchronized (watches) {
-                w = watches.get("b:" + build.key());
-            }
+            Watch w = watches.channel(build);
             if (w != null) {
                 w.tick(this);
             }
@@ -213,7 +208,7 @@ public final class StreamHub implements AutoCloseable {
         try {
             // No lock: acquire() holds the registry's while a new channel's first refresh syncs the log, which in
             // Jenkins takes the log storage's lock; a writer holding that one must not wait for the registry.
-            Watch w = watches.get("b:" + build.key());
+            Watch w = watches.peekChannel(build);
             if (w != null) {
                 w.nudge(this);
             }
@@ -370,47 +365,9 @@ public final class StreamHub implements AutoCloseable {
         admitted.decrementAndGet();
     }
 
-    BuildChannel acquire(BuildHandle build) {
-        return (BuildChannel) acquire("b:" + build.key(), () -> new BuildChannel(build, this));
-    }
-
-    JobWatch acquire(JobHandle job) {
-        return (JobWatch) acquire("j:" + job.name(), () -> new JobWatch(job));
-    }
-
-    private Watch acquire(String key, java.util.function.Supplier<Watch> create) {
-        synchronized (watches) {
-            Watch w = watches.get(key);
-            if (w == null || w.broken()) {
-                // A broken watch keeps serving only the streams it is ending; newcomers get a fresh one (the old one
-                // is released by its last user, and release() only unmaps the watch that is mapped).
-                w = create.get();
-                watches.put(key, w);
-            }
-            w.users++;
-            return w;
-        }
-    }
-
-    void releaseChannel(BuildChannel ch) {
-        release("b:" + ch.build.key(), ch);
-    }
-
-    void releaseWatch(JobWatch w) {
-        release("j:" + w.job.name(), w);
-    }
-
-    private void release(String key, Watch w) {
-        synchronized (watches) {
-            if (--w.users == 0) {
-                watches.remove(key, w);
-                w.release();
-            }
-        }
-    }
-
-    void schedule(Subscriber s) {
-        s.schedule();
+    /** The shared watches streams wait on. */
+    WatchRegistry watches() {
+        return watches;
     }
 
     /**
@@ -448,11 +405,7 @@ public final class StreamHub implements AutoCloseable {
 
     private void tick() {
         handoff.kick(); // posted events reach the journal on the recorder thread, then wake their watches
-        List<Watch> active;
-        synchronized (watches) {
-            active = new ArrayList<>(watches.values());
-        }
-        for (Watch w : active) {
+        for (Watch w : watches.active()) {
             w.tick(this);
         }
     }
