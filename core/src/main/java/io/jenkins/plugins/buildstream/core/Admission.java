@@ -76,7 +76,7 @@ final class Admission {
     }
 
     private void open(Cursor cursor, Runnable release) throws IOException, StreamError {
-        if (!hub.admit()) {
+        if (!hub.subscribers().admit()) {
             rsp.setHeader("Retry-After", Integer.toString(hub.config().retryAfterSeconds()));
             // Not kept alive after the answer: a refused client would otherwise keep its socket, and the server a
             // descriptor, until the client leaves or the idle timeout (30 s) passes. Jetty honours the header
@@ -105,10 +105,10 @@ final class Admission {
             byte[] retry = SseEncoder.retry(hub.config().retryMillis()).getBytes(StandardCharsets.UTF_8);
             s = new Subscriber(hub, ctx, cursor, retry, release);
         } catch (IOException | RuntimeException e) {
-            hub.unadmit();
+            hub.subscribers().unadmit();
             throw e;
         }
-        hub.register(s);
+        hub.subscribers().register(s);
         s.start();
     }
 

@@ -4,10 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -29,13 +26,10 @@ public final class StreamHub implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(StreamHub.class.getName());
     /** How often idle streams are checked for a due heartbeat: the most a heartbeat can be late. */
     static final long HEARTBEAT_CHECK_MILLIS = 100;
-    /** How long a probe waits for vanished clients' slots to free. */
-    private static final long PROBE_WAIT_MILLIS = 250;
 
     private volatile HubConfig config;
     private final WatchRegistry watches = new WatchRegistry(this);
-    private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger admitted = new AtomicInteger();
+    private final Subscribers subscribers = new Subscribers(this);
     private final Firehose firehose;
     private final ScheduledExecutorService ticker;
     private final ExecutorService pumps;
@@ -52,8 +46,6 @@ public final class StreamHub implements AutoCloseable {
         /** Called on the thread that journals the event: must be quick, must not block and must not throw. */
         void published(long seq, BuildHandle build, String json);
     }
-    private volatile boolean closed;
-    private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** A hub whose firehose lives in memory only. */
     public StreamHub(HubConfig config) throws IOException {
@@ -76,7 +68,7 @@ public final class StreamHub implements AutoCloseable {
         this.handoff = new Handoff(this::persist, StreamHub::offsetNow, recorder, ticker, TimeUnit.SECONDS.toNanos(30));
         startTicker();
         // Often enough that a heartbeat is at most this late after the interval of silence (docs/PROTOCOL.md).
-        ticker.scheduleWithFixedDelay(this::heartbeats, HEARTBEAT_CHECK_MILLIS, HEARTBEAT_CHECK_MILLIS,
+        ticker.scheduleWithFixedDelay(subscribers::heartbeats, HEARTBEAT_CHECK_MILLIS, HEARTBEAT_CHECK_MILLIS,
                 TimeUnit.MILLISECONDS);
     }
 
@@ -298,71 +290,12 @@ public final class StreamHub implements AutoCloseable {
 
     /** Number of open streams. */
     public int subscriberCount() {
-        return subscribers.size();
+        return subscribers.count();
     }
 
-    boolean admit() {
-        if (closed) {
-            return false;
-        }
-        return tryAdmit() || (reclaimVanished() && tryAdmit());
-    }
-
-    private boolean tryAdmit() {
-        if (admitted.incrementAndGet() > config.maxSubscribers()) {
-            admitted.decrementAndGet();
-            return false;
-        }
-        return true;
-    }
-
-    /**
-     * At the limit, some slots may belong to clients that closed their connection: the container notices a closed
-     * connection only when it writes to it (Jetty reads nothing more from a connection whose request it is still
-     * answering), so a client that reconnects at once would be refused by its own ghost. Before refusing, every
-     * stream is sent a heartbeat: a write to a closed connection fails and releases its slot. Returns true if a slot
-     * came free within {@link #PROBE_WAIT_MILLIS}. One probe at a time: a request arriving while one runs is answered
-     * at once, so a server that is really full never holds many request threads, and probes at most a few times a
-     * second.
-     */
-    private boolean reclaimVanished() {
-        if (!probing.compareAndSet(false, true)) {
-            return false;
-        }
-        try {
-            long start = System.nanoTime();
-            for (int round = 0; round < 2; round++) {
-                // Two rounds: where the peer answers the first write with a reset, the second write fails.
-                subscribers.forEach(Subscriber::probe);
-                long roundEnd = start + TimeUnit.MILLISECONDS.toNanos(PROBE_WAIT_MILLIS) * (round + 1) / 2;
-                while (System.nanoTime() < roundEnd) {
-                    if (admitted.get() < config.maxSubscribers()) {
-                        return true;
-                    }
-                    Thread.sleep(5);
-                }
-            }
-            return admitted.get() < config.maxSubscribers();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            probing.set(false);
-        }
-    }
-
-    void register(Subscriber s) {
-        subscribers.add(s);
-    }
-
-    void unregister(Subscriber s) {
-        if (subscribers.remove(s)) {
-            admitted.decrementAndGet();
-        }
-    }
-
-    void unadmit() {
-        admitted.decrementAndGet();
+    /** The open streams and their slots. */
+    Subscribers subscribers() {
+        return subscribers;
     }
 
     /** The shared watches streams wait on. */
@@ -410,35 +343,10 @@ public final class StreamHub implements AutoCloseable {
         }
     }
 
-    private void heartbeats() {
-        long now = System.nanoTime();
-        long hb = TimeUnit.MILLISECONDS.toNanos(config.heartbeatMillis());
-        long stall = TimeUnit.MILLISECONDS.toNanos(config.stallMillis());
-        for (Subscriber s : subscribers) {
-            s.checkIdle(now, hb, stall);
-        }
-    }
-
     /** Ends every stream with an {@code end} event (reason {@code shutdown}) and stops the threads. */
     @Override
     public void close() {
-        closed = true;
-        byte[] bye = Events.end("shutdown");
-        for (Subscriber s : subscribers) {
-            s.finish(bye);
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (!subscribers.isEmpty() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        for (Subscriber s : new ArrayList<>(subscribers)) {
-            s.close();
-        }
+        subscribers.close();
         handoff.close();
         recorder.shutdown();
         try {

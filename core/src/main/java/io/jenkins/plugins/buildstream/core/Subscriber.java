@@ -230,7 +230,7 @@ final class Subscriber implements WriteListener, AsyncListener {
             w.unpark(this);
         }
         try {
-            hub.unregister(this);
+            hub.subscribers().unregister(this);
             onClose.run();
         } finally {
             try {
