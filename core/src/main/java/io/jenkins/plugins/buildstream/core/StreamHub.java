@@ -34,11 +34,8 @@ public final class StreamHub implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final ExecutorService pumps;
     private final int pumpThreads;
-    private final ExecutorService recorder;
-    private final Handoff handoff;
+    private final EventRecorder events;
     private ScheduledFuture<?> tick;
-    private volatile FirehoseListener firehoseListener;
-    private final Object firehoseOrder = new Object();
 
     /** Told of every progress event with its firehose sequence number (an origin replicating to Redis). */
     @FunctionalInterface
@@ -64,15 +61,14 @@ public final class StreamHub implements AutoCloseable {
         this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("build-stream-ticker"));
         this.pumpThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.pumps = Executors.newFixedThreadPool(pumpThreads, daemon("build-stream-pump"));
-        this.recorder = Executors.newSingleThreadExecutor(daemon("build-stream-recorder"));
-        this.handoff = new Handoff(this::persist, StreamHub::offsetNow, recorder, ticker, TimeUnit.SECONDS.toNanos(30));
+        this.events = new EventRecorder(this, firehose, ticker);
         startTicker();
         // Often enough that a heartbeat is at most this late after the interval of silence (docs/PROTOCOL.md).
         ticker.scheduleWithFixedDelay(subscribers::heartbeats, HEARTBEAT_CHECK_MILLIS, HEARTBEAT_CHECK_MILLIS,
                 TimeUnit.MILLISECONDS);
     }
 
-    private static ThreadFactory daemon(String name) {
+    static ThreadFactory daemon(String name) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, name + "-" + n.incrementAndGet());
@@ -110,11 +106,7 @@ public final class StreamHub implements AutoCloseable {
      * thread; never throws, so a listener calling it cannot break a build.
      */
     public void record(BuildHandle build, String json) {
-        try {
-            handoff.post(build, json, null, true);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Could not record a progress event of " + build.key(), e);
-        }
+        events.record(build, json);
     }
 
     /**
@@ -123,11 +115,7 @@ public final class StreamHub implements AutoCloseable {
      * the hub's recorder thread, in the order events were posted for each build. Never throws.
      */
     public void post(BuildHandle build, String json) {
-        try {
-            handoff.post(build, json, null, false);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Could not post a progress event of " + build.key(), e);
-        }
+        events.post(build, json);
     }
 
     /**
@@ -136,12 +124,7 @@ public final class StreamHub implements AutoCloseable {
      * recorded in its place. Never throws (a failure returns an event whose settle does nothing).
      */
     public PendingEvent postPending(BuildHandle build, String fallbackJson) {
-        try {
-            return handoff.post(build, null, java.util.Objects.requireNonNull(fallbackJson), false);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Could not post a progress event of " + build.key(), e);
-            return json -> { };
-        }
+        return events.postPending(build, fallbackJson);
     }
 
     /**
@@ -149,42 +132,7 @@ public final class StreamHub implements AutoCloseable {
      * together at one log offset (one sync and one length for all).
      */
     public EventBatch batch(BuildHandle build) {
-        return new EventBatch(handoff, build);
-    }
-
-    /** The log length after a sync: every byte written before this call is before the offset. */
-    private static long offsetNow(BuildHandle build) {
-        try {
-            LogSource log = build.log();
-            log.sync();
-            return log.length();
-        } catch (IOException e) {
-            return 0; // no log yet (queued): the event belongs before any output
-        }
-    }
-
-    /** On the thread that drains the hand-off: journal, firehose, wake the build's subscribers. */
-    private void persist(BuildHandle build, long offset, String json) {
-        try {
-            build.journal().append(offset, json);
-            // Several threads persist at once (record() drains on the caller's thread), so the sequence number and
-            // the listener's call are taken under one lock: a replica (Redis refuses an id below its newest) must
-            // see 23 before 26, or it would drop 23-25 and its readers would be told of a gap that never was.
-            synchronized (firehoseOrder) {
-                long seq = firehose.publish(build.job(), build.number(), json);
-                FirehoseListener l = firehoseListener;
-                if (l != null) {
-                    l.published(seq, build, json);
-                }
-            }
-            firehose.bump(this);
-            Watch w = watches.channel(build);
-            if (w != null) {
-                w.tick(this);
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Could not record a progress event of " + build.key(), e);
-        }
+        return events.batch(build);
     }
 
     /**
@@ -240,7 +188,7 @@ public final class StreamHub implements AutoCloseable {
      * build elsewhere (Redis): a complete build is final only once settled.
      */
     public boolean settled(BuildHandle build) {
-        return handoff.settled(build);
+        return events.settled(build);
     }
 
     /**
@@ -248,12 +196,12 @@ public final class StreamHub implements AutoCloseable {
      * pending, the offset of the oldest event posted but not yet journaled, or -1 while that offset is not known.
      */
     public long horizon(BuildHandle build) {
-        return handoff.horizon(build);
+        return events.horizon(build);
     }
 
     /** Sets the listener told of each firehose event (one; null removes it). */
     public void onFirehose(FirehoseListener listener) {
-        this.firehoseListener = listener;
+        events.onFirehose(listener);
     }
 
     /**
@@ -337,7 +285,7 @@ public final class StreamHub implements AutoCloseable {
     }
 
     private void tick() {
-        handoff.kick(); // posted events reach the journal on the recorder thread, then wake their watches
+        events.kick(); // posted events reach the journal on the recorder thread, then wake their watches
         for (Watch w : watches.active()) {
             w.tick(this);
         }
@@ -347,14 +295,7 @@ public final class StreamHub implements AutoCloseable {
     @Override
     public void close() {
         subscribers.close();
-        handoff.close();
-        recorder.shutdown();
-        try {
-            recorder.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        handoff.close(); // anything a listener posted meanwhile
+        events.close();
         ticker.shutdownNow();
         pumps.shutdown();
         firehose.release();
