@@ -29,7 +29,7 @@ final class EventRecorder {
     EventRecorder(StreamHub hub, Firehose firehose, ScheduledExecutorService timer) {
         this.hub = hub;
         this.firehose = firehose;
-        this.recorder = Executors.newSingleThreadExecutor(StreamHub.daemon("build-stream-recorder"));
+        this.recorder = Executors.newSingleThreadExecutor(Scheduler.daemon("build-stream-recorder"));
         this.handoff = new Handoff(this::persist, EventRecorder::offsetNow, recorder, timer,
                 TimeUnit.SECONDS.toNanos(30));
     }

@@ -4,15 +4,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,21 +12,20 @@ import java.util.logging.Logger;
  *
  * <p>Threads: one ticker polls each active build once per coalescing window and sends heartbeats; a small pool of
  * pump threads (one per core) writes to subscribers. No thread belongs to a subscriber.
+ *
+ * <p>This class is the hub's face; the work is done by its package-private parts: {@code EventRecorder} (recording),
+ * {@code WatchRegistry} (the shared watches), {@code Subscribers} (open streams and their slots), {@code Scheduler}
+ * (the threads) and {@code Admission} (one request into one stream).
  */
 public final class StreamHub implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(StreamHub.class.getName());
-    /** How often idle streams are checked for a due heartbeat: the most a heartbeat can be late. */
-    static final long HEARTBEAT_CHECK_MILLIS = 100;
 
     private volatile HubConfig config;
     private final WatchRegistry watches = new WatchRegistry(this);
     private final Subscribers subscribers = new Subscribers(this);
     private final Firehose firehose;
-    private final ScheduledExecutorService ticker;
-    private final ExecutorService pumps;
-    private final int pumpThreads;
+    private final Scheduler scheduler;
     private final EventRecorder events;
-    private ScheduledFuture<?> tick;
 
     /** Told of every progress event with its firehose sequence number (an origin replicating to Redis). */
     @FunctionalInterface
@@ -58,31 +48,9 @@ public final class StreamHub implements AutoCloseable {
             firehoseFile = stateDir.resolve("firehose.journal");
         }
         this.firehose = new Firehose(firehoseFile);
-        this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("build-stream-ticker"));
-        this.pumpThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        this.pumps = Executors.newFixedThreadPool(pumpThreads, daemon("build-stream-pump"));
-        this.events = new EventRecorder(this, firehose, ticker);
-        startTicker();
-        // Often enough that a heartbeat is at most this late after the interval of silence (docs/PROTOCOL.md).
-        ticker.scheduleWithFixedDelay(subscribers::heartbeats, HEARTBEAT_CHECK_MILLIS, HEARTBEAT_CHECK_MILLIS,
-                TimeUnit.MILLISECONDS);
-    }
-
-    static ThreadFactory daemon(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
-    private synchronized void startTicker() {
-        if (tick != null) {
-            tick.cancel(false);
-        }
-        long period = config.coalesceMillis();
-        tick = ticker.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
+        this.scheduler = new Scheduler(this);
+        this.events = new EventRecorder(this, firehose, scheduler.ticker());
+        scheduler.start();
     }
 
     /** Applies new limits and timings; open streams keep going under the new values. */
@@ -90,7 +58,7 @@ public final class StreamHub implements AutoCloseable {
         boolean retick = newConfig.coalesceMillis() != config.coalesceMillis();
         this.config = newConfig;
         if (retick) {
-            startTicker();
+            scheduler.startTicker();
         }
     }
 
@@ -154,19 +122,6 @@ public final class StreamHub implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "Could not wake the subscribers of " + build.key(), e);
-        }
-    }
-
-    /** Runs {@code r} on the ticker thread after {@code delayNanos} (at once if not positive). */
-    void onTicker(Runnable r, long delayNanos) {
-        try {
-            if (delayNanos <= 0) {
-                ticker.execute(r);
-            } else {
-                ticker.schedule(r, delayNanos, TimeUnit.NANOSECONDS);
-            }
-        } catch (RejectedExecutionException e) {
-            // closing: nothing left to wake
         }
     }
 
@@ -246,49 +201,19 @@ public final class StreamHub implements AutoCloseable {
         return subscribers;
     }
 
+    /** The hub's threads. */
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** The recording of progress events. */
+    EventRecorder events() {
+        return events;
+    }
+
     /** The shared watches streams wait on. */
     WatchRegistry watches() {
         return watches;
-    }
-
-    /**
-     * Wakes many subscribers (a watch changed): in slices, one pool task each, rather than one task per subscriber.
-     * A task per subscriber cost a queue hand-off (a lock, often a thread unpark) for every woken stream, which at
-     * thousands of subscribers of one build was a good part of the fan-out. A slice runs its subscribers' pumps in
-     * turn; a pump never blocks (it stops when the output is not ready), so no stream waits on another's client.
-     */
-    void scheduleAll(List<Subscriber> wake) {
-        int n = wake.size();
-        if (n <= 1) {
-            for (Subscriber s : wake) {
-                s.schedule();
-            }
-            return;
-        }
-        int slice = Math.max(32, n / (pumpThreads * 4) + 1);
-        for (int from = 0; from < n; from += slice) {
-            List<Subscriber> part = wake.subList(from, Math.min(n, from + slice));
-            execute(() -> {
-                for (Subscriber s : part) {
-                    s.runHere();
-                }
-            });
-        }
-    }
-
-    void execute(Runnable r) {
-        try {
-            pumps.execute(r);
-        } catch (RejectedExecutionException e) {
-            // shutting down: the stream is being closed anyway
-        }
-    }
-
-    private void tick() {
-        events.kick(); // posted events reach the journal on the recorder thread, then wake their watches
-        for (Watch w : watches.active()) {
-            w.tick(this);
-        }
     }
 
     /** Ends every stream with an {@code end} event (reason {@code shutdown}) and stops the threads. */
@@ -296,8 +221,7 @@ public final class StreamHub implements AutoCloseable {
     public void close() {
         subscribers.close();
         events.close();
-        ticker.shutdownNow();
-        pumps.shutdown();
+        scheduler.close();
         firehose.release();
     }
 }

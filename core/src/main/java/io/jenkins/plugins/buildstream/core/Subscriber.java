@@ -61,7 +61,7 @@ final class Subscriber implements WriteListener, AsyncListener {
     /** Requests a pump run; runs are serialized, and a request during a run causes one more run. */
     void schedule() {
         if (requests.getAndIncrement() == 0) {
-            hub.execute(this::run);
+            hub.scheduler().execute(this::run);
         }
     }
 

@@ -65,7 +65,7 @@ abstract class Watch {
         // Always on the ticker, never on the caller: the refresh takes this watch's lock and may call the log's
         // sync(), which in Jenkins takes the log storage's own lock; a writer that announced growth while holding
         // that lock would take the two in the opposite order to the ticker.
-        hub.onTicker(() -> {
+        hub.scheduler().onTicker(() -> {
             // Cleared before the refresh: a change after this point nudges again, one before it is read by it.
             nudged.set(false);
             lastNudge = System.nanoTime();
@@ -94,7 +94,7 @@ abstract class Watch {
             wake = new ArrayList<>(waiting);
             waiting.clear();
         }
-        hub.scheduleAll(wake);
+        hub.scheduler().scheduleAll(wake);
     }
 
     /**
