@@ -4,7 +4,7 @@ import edu.umd.cs.findbugs.annotations.CheckForNull;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.model.Run;
 import io.jenkins.plugins.buildstream.core.BuildHandle;
-import io.jenkins.plugins.buildstream.core.LogSource;
+import io.jenkins.plugins.buildstream.core.log.LogSource;
 import io.jenkins.plugins.buildstream.core.ProgressJournal;
 import java.io.File;
 import java.io.IOException;

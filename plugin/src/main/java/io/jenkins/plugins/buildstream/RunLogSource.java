@@ -3,7 +3,7 @@ package io.jenkins.plugins.buildstream;
 import hudson.console.AnnotatedLargeText;
 import hudson.model.AbstractBuild;
 import hudson.model.Run;
-import io.jenkins.plugins.buildstream.core.LogSource;
+import io.jenkins.plugins.buildstream.core.log.LogSource;
 import java.io.EOFException;
 import java.io.File;
 import java.io.IOException;

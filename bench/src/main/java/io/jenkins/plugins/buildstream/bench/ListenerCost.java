@@ -3,7 +3,7 @@ package io.jenkins.plugins.buildstream.bench;
 import io.jenkins.plugins.buildstream.core.BuildHandle;
 import io.jenkins.plugins.buildstream.core.EventBatch;
 import io.jenkins.plugins.buildstream.core.HubConfig;
-import io.jenkins.plugins.buildstream.core.LogSource;
+import io.jenkins.plugins.buildstream.core.log.LogSource;
 import io.jenkins.plugins.buildstream.core.ProgressEvents;
 import io.jenkins.plugins.buildstream.core.ProgressJournal;
 import io.jenkins.plugins.buildstream.core.StreamHub;

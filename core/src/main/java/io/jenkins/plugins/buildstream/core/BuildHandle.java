@@ -1,5 +1,7 @@
 package io.jenkins.plugins.buildstream.core;
 
+import io.jenkins.plugins.buildstream.core.log.LogSource;
+
 /**
  * A build as the engine sees it. Implemented by the host (standalone server, Jenkins plugin); it should be cheap to
  * create, because hosts make one per request. Two handles with the same {@link #job()} and {@link #number()} are the

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.buildstream.core;
 
+import io.jenkins.plugins.buildstream.core.log.LogSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.buildstream.core;
 
 import io.jenkins.plugins.buildstream.core.codec.SseEvent;
+import io.jenkins.plugins.buildstream.core.log.LogSource;
 import static io.jenkins.plugins.buildstream.core.BuildStreamHubTest.flatten;
 import static org.assertj.core.api.Assertions.assertThat;
 

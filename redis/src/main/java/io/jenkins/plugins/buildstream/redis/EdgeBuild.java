@@ -1,7 +1,7 @@
 package io.jenkins.plugins.buildstream.redis;
 
 import io.jenkins.plugins.buildstream.core.BuildHandle;
-import io.jenkins.plugins.buildstream.core.LogSource;
+import io.jenkins.plugins.buildstream.core.log.LogSource;
 import io.jenkins.plugins.buildstream.core.ProgressJournal;
 
 /** A build read from Redis; cheap, one per request, all sharing the build's {@link EdgeMirror}. */

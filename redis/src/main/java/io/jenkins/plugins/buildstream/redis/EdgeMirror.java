@@ -1,6 +1,6 @@
 package io.jenkins.plugins.buildstream.redis;
 
-import io.jenkins.plugins.buildstream.core.LogSource;
+import io.jenkins.plugins.buildstream.core.log.LogSource;
 import io.jenkins.plugins.buildstream.core.ProgressJournal;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -3,7 +3,7 @@ package io.jenkins.plugins.buildstream.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.buildstream.core.BuildHandle;
-import io.jenkins.plugins.buildstream.core.LogSource;
+import io.jenkins.plugins.buildstream.core.log.LogSource;
 import io.jenkins.plugins.buildstream.core.ProgressJournal;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;

@@ -1,7 +1,7 @@
 package io.jenkins.plugins.buildstream.server;
 
 import io.jenkins.plugins.buildstream.core.BuildHandle;
-import io.jenkins.plugins.buildstream.core.LogSource;
+import io.jenkins.plugins.buildstream.core.log.LogSource;
 import io.jenkins.plugins.buildstream.core.ProgressJournal;
 import java.io.IOException;
 import java.io.InputStream;

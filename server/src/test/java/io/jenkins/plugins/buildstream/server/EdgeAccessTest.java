@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jenkins.plugins.buildstream.core.BuildHandle;
 import io.jenkins.plugins.buildstream.core.codec.Json;
-import io.jenkins.plugins.buildstream.core.LogSource;
+import io.jenkins.plugins.buildstream.core.log.LogSource;
 import io.jenkins.plugins.buildstream.core.ProgressEvents;
 import io.jenkins.plugins.buildstream.core.ProgressJournal;
 import io.jenkins.plugins.buildstream.core.codec.SseEvent;

@@ -1,4 +1,4 @@
-package io.jenkins.plugins.buildstream.core;
+package io.jenkins.plugins.buildstream.core.log;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -27,10 +27,10 @@ public interface LogSource extends Closeable {
      * Makes everything the build wrote so far visible to {@link #length()} and {@link #read}: a host whose writer
      * buffers (Jenkins Pipeline's {@code FileLogStorage} keeps up to 64 KiB for up to 10 s) flushes it here. The
      * engine calls it before it takes a progress event's offset, so that an event comes after every line written
-     * before it, and when it polls a running build (at most every {@link BuildChannel#SYNC_INTERVAL_MILLIS} ms, or
-     * once per coalescing window when the host announced growth with {@link StreamHub#logGrew}). It runs on the
-     * host's listener threads, so it must be cheap when there is nothing to flush. Default: nothing to do (the writer
-     * does not buffer).
+     * before it, and when it polls a running build (at most every {@code core.BuildChannel.SYNC_INTERVAL_MILLIS} ms,
+     * or once per coalescing window when the host announced growth with
+     * {@link io.jenkins.plugins.buildstream.core.StreamHub#logGrew}). It runs on the host's listener threads, so it
+     * must be cheap when there is nothing to flush. Default: nothing to do (the writer does not buffer).
      */
     default void sync() throws IOException {}
 

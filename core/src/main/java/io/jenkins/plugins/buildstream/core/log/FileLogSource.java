@@ -1,4 +1,4 @@
-package io.jenkins.plugins.buildstream.core;
+package io.jenkins.plugins.buildstream.core.log;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
