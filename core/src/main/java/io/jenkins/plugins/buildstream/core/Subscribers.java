@@ -9,8 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The hub's open streams and the slots they hold: a stream is admitted (takes a slot within
- * {@link HubConfig#maxSubscribers()}) before its response goes async, registered once its {@link Subscriber} runs,
- * and gives the slot back when it unregisters. ({@link Admission} is the request side of this.)
+ * {@link HubConfig#maxSubscribers()}) before its response goes async, registered once its {@link Subscriber} is
+ * made, and gives the slot back when it unregisters (or through {@link #unadmit} if it never was made).
+ * ({@link Admission} is the request side of this.)
  */
 final class Subscribers {
     /** How long a probe waits for vanished clients' slots to free. */
