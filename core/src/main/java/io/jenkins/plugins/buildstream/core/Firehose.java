@@ -4,7 +4,6 @@ import io.jenkins.plugins.buildstream.core.codec.PathSegments;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Writer;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -95,9 +94,12 @@ final class Firehose extends Watch {
         if (p.length < 4 || !hidden && (!p[3].startsWith("{") || !p[3].endsWith("}"))) {
             return null;
         }
+        String job = PathSegments.decode(p[1]);
+        if (job == null) {
+            return null; // not what publish() wrote: a torn or damaged line
+        }
         try {
-            return new Entry(Long.parseLong(p[0]), URLDecoder.decode(p[1], StandardCharsets.UTF_8),
-                    Integer.parseInt(p[2]), hidden ? null : p[3]);
+            return new Entry(Long.parseLong(p[0]), job, Integer.parseInt(p[2]), hidden ? null : p[3]);
         } catch (IllegalArgumentException e) {
             return null;
         }
