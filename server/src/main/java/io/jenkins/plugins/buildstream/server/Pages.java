@@ -21,8 +21,8 @@ final class Pages {
      */
     Pages(BuildService builds, ScaleOptions scale, boolean tokens) {
         this.builds = builds;
-        this.edgeUrl = scale.edgeUrl();
-        this.csp = edgeUrl == null ? CSP : CSP + "; connect-src 'self' " + scale.edgeOrigin();
+        this.edgeUrl = scale.edgeUrl() == null ? null : scale.edgeUrl().toString();
+        this.csp = edgeUrl == null ? CSP : CSP + "; connect-src 'self' " + scale.edgeUrl().origin();
         this.tokens = tokens;
     }
 

@@ -9,7 +9,7 @@ import java.time.Duration;
  * Scale-out options (docs/SCALING.md): replicate into Redis ({@code --redis}), or serve from it as an edge
  * ({@code --edge --redis}); the shared secret that signs stream tokens; how long Redis keeps a finished build.
  */
-record ScaleOptions(RedisTarget redis, boolean edge, Duration retention, Path secretFile, String edgeUrl) {
+record ScaleOptions(RedisTarget redis, boolean edge, Duration retention, Path secretFile, EdgeUrl edgeUrl) {
     static final ScaleOptions NONE = new ScaleOptions(null, false, Duration.ofHours(24), null, null);
 
     ScaleOptions withRedis(String url) {
@@ -41,12 +41,7 @@ record ScaleOptions(RedisTarget redis, boolean edge, Duration retention, Path se
             throw new IllegalArgumentException("--edge-url needs an http or https URL such as "
                     + "https://edge.example.com/ (no query), not " + url);
         }
-        return new ScaleOptions(redis, edge, retention, secretFile, u.toString());
-    }
-
-    /** The origin of {@link #edgeUrl()} as a Content-Security-Policy source ({@code scheme://host[:port]}). */
-    String edgeOrigin() {
-        return EdgeUrl.parse(edgeUrl).origin();
+        return new ScaleOptions(redis, edge, retention, secretFile, u);
     }
 
     /** Refuses combinations that cannot work, with the reason. */
