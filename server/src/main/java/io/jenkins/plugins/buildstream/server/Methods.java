@@ -6,7 +6,6 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -54,10 +53,8 @@ final class Methods extends HttpFilter {
         } else if (!allowed.contains(method)) {
             rsp.setStatus(405);
             rsp.setHeader("Allow", String.join(", ", allowed));
-            rsp.setContentType("text/plain;charset=utf-8");
-            rsp.setHeader("Cache-Control", "no-store");
-            rsp.getOutputStream().write(PlainErrors.line(405, Routes.printable(method) + " is not answered here;"
-                    + " allowed: " + String.join(", ", allowed)).getBytes(StandardCharsets.UTF_8));
+            PlainErrors.respond(rsp, 405, Routes.printable(method) + " is not answered here; allowed: "
+                    + String.join(", ", allowed));
         } else {
             chain.doFilter(req, rsp);
         }

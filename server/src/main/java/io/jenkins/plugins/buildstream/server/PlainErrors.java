@@ -30,6 +30,13 @@ final class PlainErrors extends org.eclipse.jetty.server.handler.ErrorHandler {
                 + (r.equalsIgnoreCase(HttpStatus.getMessage(status)) ? "" : ": " + r)) + "\n";
     }
 
+    /** Writes {@link #line} as the body of a response whose status is already {@code status}. */
+    static void respond(HttpServletResponse rsp, int status, String reason) throws IOException {
+        rsp.setContentType("text/plain;charset=utf-8");
+        rsp.setHeader("Cache-Control", "no-store");
+        rsp.getOutputStream().write(line(status, reason).getBytes(StandardCharsets.UTF_8));
+    }
+
     /** Every method gets the line (Jetty's default sends an empty body to all but GET, POST and HEAD). */
     @Override
     public boolean errorPageForMethod(String method) {
@@ -65,11 +72,8 @@ final class PlainErrors extends org.eclipse.jetty.server.handler.ErrorHandler {
                                                   HttpServletRequest request, HttpServletResponse response, int code,
                                                   String message) throws IOException {
             baseRequest.setHandled(true);
-            response.setContentType("text/plain;charset=utf-8");
-            response.setHeader("Cache-Control", "no-store");
             // Never the exception's text: it may hold paths or internals. Jetty passes it as message for a 500.
-            String reason = code == 500 ? null : message;
-            response.getOutputStream().write(line(code, reason).getBytes(StandardCharsets.UTF_8));
+            respond(response, code, code == 500 ? null : message);
         }
     }
 }
