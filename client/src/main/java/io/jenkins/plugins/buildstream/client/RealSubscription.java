@@ -202,9 +202,9 @@ final class RealSubscription implements Subscription {
     }
 
     private void dispatch(SseEvent e) {
-        // An event without an id keeps the last one, and before any id arrived that is the one we resumed from
-        // (an end right after resuming carries none of its own), as EventSource's last event ID buffer does.
-        current.dispatched(EventDecoder.decode(e.id() != null ? e.id() : initialId, e.data()));
+        // The id in force: an event without one keeps the last, and before any arrived that is the one we resumed
+        // from (an end right after resuming carries none of its own), as EventSource's last event ID buffer does.
+        current.dispatched(EventDecoder.decode(lastEventId(), e.data()));
     }
 
     private String describe(Throwable error) {
